@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    MembershipRole,
+    Organization,
+    OrganizationKind,
+    User,
+    VerificationState,
+)
+from accounts.validators import normalize_credit_code
+
+SELF_SERVICE_KINDS = [
+    (value, label) for value, label in OrganizationKind.choices if value != OrganizationKind.BUREAU
+]
+
+
+class OrganizationForm(forms.ModelForm):
+    """Create or edit an organization. The credit code is accepted in any case or width."""
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "name_zh", "name_en", "credit_code", "district", "website", "logo"]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+
+    def __init__(self, *args, allow_bureau: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_bureau:
+            self.fields["kind"].choices = SELF_SERVICE_KINDS
+        if self.instance.pk:
+            # What the bureau verified stays fixed; a different company registers anew.
+            del self.fields["kind"]
+            del self.fields["credit_code"]
+        else:
+            self.fields["credit_code"].widget.attrs.update(
+                {"autocomplete": "off", "spellcheck": "false", "maxlength": 24}
+            )
+
+    def clean_credit_code(self) -> str:
+        return normalize_credit_code(self.cleaned_data["credit_code"])
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class VerificationForm(forms.Form):
+    state = forms.ChoiceField(label=_("Decision"), choices=VerificationState.choices)
+    note = forms.CharField(
+        label=_("Note to the organization"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting: say what is wrong so that they can fix it."),
+    )
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language"]

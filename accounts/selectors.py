@@ -1,0 +1,135 @@
+"""Reads about users, organizations and memberships, including who may see and do what.
+
+The permission rules of the platform live here so that every app asks the same questions:
+- members (any role) see their organization's private data;
+- owners and admins edit it and manage its members;
+- bureau staff (members of a bureau organization, or superusers) see every organization and
+  are the only ones who verify organizations.
+"""
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import (
+    MANAGER_ROLES,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    User,
+    VerificationState,
+)
+
+
+def user_is_bureau_staff(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_bureau_staff", None)
+    if cached is None:
+        cached = user.memberships.filter(
+            organization__kind=OrganizationKind.BUREAU, organization__is_active=True
+        ).exists()
+        user._is_bureau_staff = cached
+    return cached
+
+
+def membership_get(*, user, organization: Organization) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organization=organization).first()
+
+
+def organization_can_view_private(*, user, organization: Organization) -> bool:
+    return membership_get(user=user, organization=organization) is not None or (
+        user_is_bureau_staff(user)
+    )
+
+
+def organization_can_manage(*, user, organization: Organization) -> bool:
+    membership = membership_get(user=user, organization=organization)
+    return membership is not None and membership.role in MANAGER_ROLES
+
+
+def organization_can_verify(*, user) -> bool:
+    return user_is_bureau_staff(user)
+
+
+def membership_list_for_user(*, user) -> QuerySet[Membership]:
+    """The user's memberships, for the organization switcher and the dashboard."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization__name_zh")
+    )
+
+
+def active_organization_get(
+    *, user, memberships: list[Membership] | None = None
+) -> Organization | None:
+    """The organization the user acts for: the chosen one, or the first they belong to.
+
+    Pass `memberships` (from membership_list_for_user) when you have them, to save a query.
+    """
+    if not user.is_authenticated:
+        return None
+    if memberships is None:
+        memberships = list(membership_list_for_user(user=user))
+    for membership in memberships:
+        if membership.organization_id == user.active_organization_id:
+            return membership.organization
+    return memberships[0].organization if memberships else None
+
+
+def organization_member_list(*, organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("role", "created_at")
+    )
+
+
+def invitation_open_list(*, organization: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organization=organization,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by")
+
+
+def invitation_get_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organization").filter(token=token).first()
+
+
+def organization_verification_queue(*, state: str | None = None) -> QuerySet[Organization]:
+    """Organizations for bureau staff to review, oldest first, with their member counts."""
+    queryset = Organization.objects.exclude(kind=OrganizationKind.BUREAU).annotate(
+        member_count=Count("memberships")
+    )
+    if state:
+        queryset = queryset.filter(verification_state=state)
+    return queryset.order_by("created_at")
+
+
+def organization_verification_counts() -> dict[str, int]:
+    rows = Organization.objects.exclude(kind=OrganizationKind.BUREAU).aggregate(
+        **{
+            state: Count("pk", filter=Q(verification_state=state))
+            for state in VerificationState.values
+        }
+    )
+    return rows
+
+
+def user_verified_emails(*, user: User) -> set[str]:
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }

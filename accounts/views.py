@@ -1,0 +1,287 @@
+"""Pages for a user's organizations: create, manage members, invitations, verification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import (
+    InvitationForm,
+    MembershipRoleForm,
+    OrganizationForm,
+    PreferencesForm,
+    VerificationForm,
+)
+from accounts.models import Invitation, Membership, Organization, VerificationState
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form that submitted the data."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _private_organization_or_404(request, pk: int) -> Organization:
+    """Members and bureau staff only; everyone else gets a 404, not a hint that it exists."""
+    organization = get_object_or_404(Organization, pk=pk)
+    if not selectors.organization_can_view_private(user=request.user, organization=organization):
+        raise Http404
+    return organization
+
+
+@login_required
+def dashboard(request):
+    memberships = list(selectors.membership_list_for_user(user=request.user))
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": memberships,
+            "active": selectors.active_organization_get(
+                user=request.user, memberships=memberships
+            ),
+        },
+    )
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_preferences(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        )
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("accounts:preferences")
+    return render(request, "accounts/preferences.html", {"form": form})
+
+
+@login_required
+def organization_create(request):
+    allow_bureau = selectors.user_is_bureau_staff(request.user)
+    form = OrganizationForm(request.POST or None, request.FILES or None, allow_bureau=allow_bureau)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was created. The bureau will verify it shortly.")
+                % {"name": organization.name},
+            )
+            return redirect("accounts:organization_detail", pk=organization.pk)
+    return render(request, "accounts/organization_form.html", {"form": form, "creating": True})
+
+
+def _detail_context(request, organization: Organization, **overrides) -> dict:
+    can_manage = selectors.organization_can_manage(user=request.user, organization=organization)
+    can_verify = selectors.organization_can_verify(user=request.user)
+    context = {
+        "organization": organization,
+        "memberships": selectors.organization_member_list(organization=organization),
+        "can_manage": can_manage,
+        "can_verify": can_verify,
+        "my_membership": selectors.membership_get(user=request.user, organization=organization),
+    }
+    if can_manage:
+        context["invitations"] = selectors.invitation_open_list(organization=organization)
+        context["invitation_form"] = InvitationForm()
+        context["role_choices"] = MembershipRoleForm().fields["role"].choices
+    if can_verify:
+        context["verification_form"] = VerificationForm(
+            initial={"state": organization.verification_state}
+        )
+    context.update(overrides)
+    return context
+
+
+@login_required
+def organization_detail(request, pk: int):
+    organization = _private_organization_or_404(request, pk)
+    return render(
+        request, "accounts/organization_detail.html", _detail_context(request, organization)
+    )
+
+
+@login_required
+def organization_edit(request, pk: int):
+    organization = _private_organization_or_404(request, pk)
+    if not selectors.organization_can_manage(user=request.user, organization=organization):
+        raise PermissionDenied
+    form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                organization=Organization.objects.get(pk=organization.pk),
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The organization's details were saved."))
+            return redirect("accounts:organization_detail", pk=organization.pk)
+    return render(
+        request,
+        "accounts/organization_form.html",
+        {"form": form, "organization": organization, "creating": False},
+    )
+
+
+@login_required
+@require_POST
+def organization_switch(request, pk: int):
+    organization = get_object_or_404(Organization, pk=pk)
+    services.active_organization_switch(user=request.user, organization=organization)
+    messages.success(request, _("You now act for %(name)s.") % {"name": organization.name})
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("accounts:dashboard")
+
+
+@login_required
+@require_POST
+def invitation_create(request, pk: int):
+    organization = _private_organization_or_404(request, pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organization=organization, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("accounts:organization_detail", pk=organization.pk)
+    context = _detail_context(request, organization, invitation_form=form)
+    return render(request, "accounts/organization_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    invitation = get_object_or_404(Invitation, pk=pk)
+    _private_organization_or_404(request, invitation.organization_id)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("The invitation was revoked."))
+    return redirect("accounts:organization_detail", pk=invitation.organization_id)
+
+
+def invitation_accept(request, token: str):
+    invitation = selectors.invitation_get_by_token(token=token)
+    if invitation is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+    error = None
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            error = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        else:
+            messages.success(
+                request,
+                _("Welcome to %(name)s.") % {"name": invitation.organization.name},
+            )
+            return redirect("accounts:organization_detail", pk=invitation.organization_id)
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "error": error}
+    )
+
+
+@login_required
+@require_POST
+def membership_change_role(request, pk: int):
+    membership = get_object_or_404(Membership, pk=pk)
+    _private_organization_or_404(request, membership.organization_id)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        try:
+            services.membership_change_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role was changed."))
+    return redirect("accounts:organization_detail", pk=membership.organization_id)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk: int):
+    membership = get_object_or_404(Membership, pk=pk)
+    organization_id = membership.organization_id
+    _private_organization_or_404(request, organization_id)
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:organization_detail", pk=organization_id)
+    if leaving:
+        messages.success(request, _("You left the organization."))
+        return redirect("accounts:dashboard")
+    messages.success(request, _("The member was removed."))
+    return redirect("accounts:organization_detail", pk=organization_id)
+
+
+@login_required
+def verification_queue(request):
+    if not selectors.organization_can_verify(user=request.user):
+        raise PermissionDenied
+    state = request.GET.get("state", VerificationState.PENDING)
+    if state not in VerificationState.values:
+        state = ""
+    page = Paginator(selectors.organization_verification_queue(state=state or None), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/verification_queue.html",
+        {
+            "page": page,
+            "state": state,
+            "states": VerificationState.choices,
+            "counts": selectors.organization_verification_counts(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organization_verify(request, pk: int):
+    organization = get_object_or_404(Organization, pk=pk)
+    form = VerificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+    else:
+        try:
+            services.organization_set_verification(
+                organization=organization, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The verification decision was saved."))
+    return redirect("accounts:organization_detail", pk=organization.pk)

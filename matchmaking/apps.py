@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchmakingConfig(AppConfig):
+    """Capability profiles, supply and demand posts, matching and meeting requests (issues 3, 6)."""
+
+    name = "matchmaking"
+    verbose_name = _("Matchmaking")
