@@ -37,12 +37,13 @@ def send_invitation(invitation: Invitation) -> None:
 
 def send_verification_changed(organization: Organization) -> None:
     """Tell the organization's owners and admins, each in their preferred language."""
-    path = reverse("accounts:organization_detail", kwargs={"pk": organization.pk})
     managers = organization.memberships.filter(
         role__in=[MembershipRole.OWNER, MembershipRole.ADMIN]
     ).select_related("user")
     for membership in managers:
         user = membership.user
+        with translation.override(user.preferred_language):
+            path = reverse("accounts:organization_detail", kwargs={"pk": organization.pk})
         _send(
             template="verification_changed",
             context={"organization": organization, "user": user, "url": absolute_url(path)},

@@ -18,6 +18,9 @@ SELF_SERVICE_KINDS = [
 class OrganizationForm(forms.ModelForm):
     """Create or edit an organization. The credit code is accepted in any case or width."""
 
+    # A website typed without a scheme is taken as https (Django 6's default).
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["kind", "name_zh", "name_en", "credit_code", "district", "website", "logo"]

@@ -253,6 +253,7 @@ def verification_queue(request):
     state = request.GET.get("state", VerificationState.PENDING)
     if state not in VerificationState.values:
         state = ""
+    counts = selectors.organization_verification_counts()
     page = Paginator(selectors.organization_verification_queue(state=state or None), 25).get_page(
         request.GET.get("page")
     )
@@ -262,8 +263,9 @@ def verification_queue(request):
         {
             "page": page,
             "state": state,
-            "states": VerificationState.choices,
-            "counts": selectors.organization_verification_counts(),
+            "tabs": [
+                (value, label, counts[value]) for value, label in VerificationState.choices
+            ],
         },
     )
 

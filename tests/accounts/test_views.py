@@ -1,0 +1,208 @@
+import io
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from accounts.models import Membership, Organization
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, credit_code
+
+pytestmark = pytest.mark.django_db
+
+
+def image_upload(size=(200, 100), image_format="PNG", name="logo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#1d4e89").save(buffer, format=image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def create_data(**overrides):
+    data = {
+        "kind": "exporter",
+        "name_zh": "北京丝路家居用品有限公司",
+        "name_en": "Beijing Silk Road Home Goods Co., Ltd.",
+        "credit_code": credit_code(42),
+        "district": "tongzhou",
+        "website": "https://silkroad-home.example.cn",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_an_organization_with_a_logo(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:organization_create"), create_data(logo=image_upload())
+    )
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert organization.logo.name.startswith("logos/")
+    assert "logo" not in organization.logo.name.split("/")[-1]  # stored under a random name
+    assert Membership.objects.get(organization=organization).user == user
+
+
+def test_a_wrong_credit_code_rerenders_the_form_with_a_message_and_keeps_the_input(client):
+    client.force_login(UserFactory())
+    bad = credit_code(42)[:17] + ("0" if credit_code(42)[17] != "0" else "1")
+    response = client.post(reverse("accounts:organization_create"), create_data(credit_code=bad))
+    assert response.status_code == 200
+    assert "check character" in response.content.decode()
+    assert "北京丝路家居用品有限公司" in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_full_width_lowercase_credit_code_is_accepted(client):
+    client.force_login(UserFactory())
+    typed = credit_code(43).lower().translate(
+        {ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghjklmnpqrtuwxy"}
+    )
+    response = client.post(reverse("accounts:organization_create"), create_data(credit_code=typed))
+    assert response.status_code == 302
+    assert Organization.objects.get().credit_code == credit_code(43)
+
+
+def test_a_duplicate_credit_code_is_refused(client):
+    OrganizationFactory(credit_code=credit_code(44))
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("accounts:organization_create"), create_data(credit_code=credit_code(44))
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+
+
+def test_users_cannot_register_a_bureau(client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("accounts:organization_create"), create_data(kind="bureau"))
+    assert response.status_code == 200
+    assert not Organization.objects.exists()
+
+
+class TestLogoValidation:
+    def post(self, client, logo):
+        client.force_login(UserFactory())
+        return client.post(reverse("accounts:organization_create"), create_data(logo=logo))
+
+    def test_a_file_that_is_not_an_image(self, client):
+        fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", "image/png")
+        response = self.post(client, fake)
+        assert response.status_code == 200
+        assert response.context["form"].errors["logo"]
+        assert not Organization.objects.exists()
+
+    def test_an_oversized_file(self, client):
+        buffer = io.BytesIO()
+        # Random pixels do not compress: about 3 MB of PNG.
+        Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(
+            buffer, format="PNG"
+        )
+        assert buffer.tell() > 2 * 1024 * 1024
+        big = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
+        response = self.post(client, big)
+        assert response.status_code == 200
+        assert "too large" in str(response.context["form"].errors["logo"])
+        assert not Organization.objects.exists()
+
+    def test_a_decompression_bomb(self, client):
+        # A 1-bit 20000×20000 PNG compresses to a few kilobytes and would decode to 400 Mpx.
+        buffer = io.BytesIO()
+        Image.new("1", (20000, 20000)).save(buffer, format="PNG", optimize=True)
+        assert buffer.tell() < 200 * 1024
+        bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), "image/png")
+        response = self.post(client, bomb)
+        assert response.status_code == 200
+        assert response.context["form"].errors["logo"]
+        assert not Organization.objects.exists()
+
+    def test_too_many_pixels_below_pillows_own_limit(self, client):
+        buffer = io.BytesIO()
+        Image.new("1", (6000, 1000)).save(buffer, format="PNG")
+        response = self.post(client, SimpleUploadedFile("wide.png", buffer.getvalue()))
+        assert "4000" in str(response.context["form"].errors["logo"])
+
+
+def test_invitation_accept_page_for_a_signed_out_visitor_then_signed_in(client, organization):
+    owner = MembershipFactory(organization=organization, role="owner").user
+    client.force_login(owner)
+    client.post(
+        reverse("accounts:invitation_create", args=[organization.pk]),
+        {"email": "joiner@example.com", "role": "member"},
+    )
+    client.logout()
+    accept_url = mail.outbox[-1].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    response = client.get(accept_url)
+    assert response.status_code == 200
+    assert reverse("account_signup") in response.content.decode()
+
+    joiner = UserFactory(email="joiner@example.com")
+    client.force_login(joiner)
+    response = client.post(accept_url)
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=joiner, organization=organization).exists()
+
+
+def test_invitation_for_another_address_shows_why(client, organization):
+    owner = MembershipFactory(organization=organization, role="owner").user
+    client.force_login(owner)
+    client.post(
+        reverse("accounts:invitation_create", args=[organization.pk]),
+        {"email": "right@example.com", "role": "member"},
+    )
+    accept_url = mail.outbox[-1].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    wrong = UserFactory(email="wrong@example.com")
+    client.force_login(wrong)
+    response = client.post(accept_url)
+    assert response.status_code == 200
+    assert "right@example.com" in response.context["error"]
+    assert not Membership.objects.filter(user=wrong).exists()
+
+
+def test_invalid_invitation_rerenders_the_page_with_the_error(client, organization, owner):
+    client.force_login(owner)
+    response = client.post(
+        reverse("accounts:invitation_create", args=[organization.pk]),
+        {"email": "not-an-address", "role": "member"},
+    )
+    assert response.status_code == 400
+    assert response.context["invitation_form"].errors["email"]
+    assert "not-an-address" in response.content.decode()
+
+
+def test_switch_organization_from_the_header(client, organization, member):
+    second = OrganizationFactory()
+    MembershipFactory(user=member, organization=second, role="owner")
+    client.force_login(member)
+    response = client.post(
+        reverse("accounts:organization_switch", args=[second.pk]), {"next": "/me/"}
+    )
+    assert response["Location"] == "/me/"
+    member.refresh_from_db()
+    assert member.active_organization == second
+    response = client.post(
+        reverse("accounts:organization_switch", args=[organization.pk]),
+        {"next": "https://evil.example.com/"},
+    )
+    assert response["Location"] == reverse("accounts:dashboard")
+
+
+def test_dashboard_empty_state(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == 200
+    assert reverse("accounts:organization_create") in response.content.decode()
+
+
+def test_signup_sends_a_verification_email_and_login_waits_for_it(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "fresh@example.com", "password1": "Tr4de-Bridge-2026", "password2": "Tr4de-Bridge-2026"},
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert not EmailAddress.objects.get(email="fresh@example.com").verified
