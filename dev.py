@@ -31,7 +31,9 @@ def run(*args: str | Path, env: dict | None = None) -> None:
 
 def ensure_python() -> None:
     if sys.version_info[:2] != (3, 11):
-        sys.exit(f"Python 3.11 is required (this is {sys.version.split()[0]}): run python3.11 dev.py")
+        sys.exit(
+            f"Python 3.11 is required (this is {sys.version.split()[0]}): run python3.11 dev.py"
+        )
 
 
 def ensure_virtualenv(requirements: str) -> None:

@@ -45,4 +45,3 @@ class OrganizationAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organization", "role", "created_at", "accepted_at", "revoked_at"]
     search_fields = ["email", "organization__name_zh"]
-

@@ -1,6 +1,10 @@
 from django.utils.functional import SimpleLazyObject
 
-from accounts.selectors import active_organization_get, membership_list_for_user, user_is_bureau_staff
+from accounts.selectors import (
+    active_organization_get,
+    membership_list_for_user,
+    user_is_bureau_staff,
+)
 
 
 def organizations(request):

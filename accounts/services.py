@@ -200,7 +200,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation was sent to %(email)s; sign in with that verified address.")
             % {"email": invitation.email}
         )
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, organization=invitation.organization, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()

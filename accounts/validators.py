@@ -34,9 +34,7 @@ def validate_credit_code(value: str) -> None:
     """
     if len(value) != CREDIT_CODE_LENGTH:
         raise ValidationError(
-            _(
-                "A unified social credit code has 18 characters; this one has %(length)d."
-            ),
+            _("A unified social credit code has 18 characters; this one has %(length)d."),
             code="credit_code_length",
             params={"length": len(value)},
         )

@@ -46,9 +46,7 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "memberships": memberships,
-            "active": selectors.active_organization_get(
-                user=request.user, memberships=memberships
-            ),
+            "active": selectors.active_organization_get(user=request.user, memberships=memberships),
         },
     )
 
@@ -263,9 +261,7 @@ def verification_queue(request):
         {
             "page": page,
             "state": state,
-            "tabs": [
-                (value, label, counts[value]) for value, label in VerificationState.choices
-            ],
+            "tabs": [(value, label, counts[value]) for value, label in VerificationState.choices],
         },
     )
 

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from accounts.models import MembershipRole, OrganizationKind
 from taxonomy.services import taxonomy_load
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganizationFactory
 
 
 @pytest.fixture(autouse=True)

@@ -76,9 +76,12 @@ def test_other_organizations_members_see_nothing(client, pages, organization, ow
     assert response.status_code == 404
     victim = Membership.objects.get(user=owner)
     assert client.post(reverse("accounts:membership_remove", args=[victim.pk])).status_code == 404
-    assert client.post(
-        reverse("accounts:membership_change_role", args=[victim.pk]), {"role": "member"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("accounts:membership_change_role", args=[victim.pk]), {"role": "member"}
+        ).status_code
+        == 404
+    )
     assert Membership.objects.filter(pk=victim.pk, role="owner").exists()
     assert client.get(reverse("accounts:verification_queue")).status_code == 403
     response = client.post(
@@ -88,9 +91,7 @@ def test_other_organizations_members_see_nothing(client, pages, organization, ow
     assert response.status_code == 403
 
 
-def test_bureau_staff_see_every_organization_and_verify(
-    client, pages, organization, bureau_staff
-):
+def test_bureau_staff_see_every_organization_and_verify(client, pages, organization, bureau_staff):
     organization.verification_state = VerificationState.PENDING
     organization.save()
     client.force_login(bureau_staff)
@@ -125,8 +126,6 @@ def test_members_cannot_verify_their_own_organization(client, organization, owne
 def test_the_last_owner_is_told_why_they_cannot_leave(client, organization, owner):
     client.force_login(owner)
     membership = Membership.objects.get(user=owner)
-    response = client.post(
-        reverse("accounts:membership_remove", args=[membership.pk]), follow=True
-    )
+    response = client.post(reverse("accounts:membership_remove", args=[membership.pk]), follow=True)
     assert "at least one owner" in response.content.decode()
     assert Membership.objects.filter(pk=membership.pk).exists()

@@ -51,11 +51,17 @@ def test_only_bureau_staff_create_bureau_organizations(bureau_staff):
     user = UserFactory()
     with pytest.raises(PermissionDenied):
         services.organization_create(
-            user=user, kind="bureau", name_zh="假冒商务局", credit_code=credit_code(3),
+            user=user,
+            kind="bureau",
+            name_zh="假冒商务局",
+            credit_code=credit_code(3),
             district="dongcheng",
         )
     services.organization_create(
-        user=bureau_staff, kind="bureau", name_zh="区商务局", credit_code=credit_code(4),
+        user=bureau_staff,
+        kind="bureau",
+        name_zh="区商务局",
+        credit_code=credit_code(4),
         district="dongcheng",
     )
 
@@ -97,7 +103,9 @@ class TestInvitations:
         invitation = services.invitation_create(
             organization=organization, by=owner, email="once@example.com"
         )
-        services.invitation_accept(invitation=invitation, user=UserFactory(email="once@example.com"))
+        services.invitation_accept(
+            invitation=invitation, user=UserFactory(email="once@example.com")
+        )
         with pytest.raises(ValidationError):
             services.invitation_accept(
                 invitation=invitation, user=UserFactory(email="twice@example.com")
@@ -159,9 +167,7 @@ class TestInvitations:
     ):
         services.invitation_create(organization=organization, by=owner, email="dup@example.com")
         with pytest.raises(ValidationError):
-            services.invitation_create(
-                organization=organization, by=owner, email="DUP@example.com"
-            )
+            services.invitation_create(organization=organization, by=owner, email="DUP@example.com")
         with pytest.raises(ValidationError):
             services.invitation_create(organization=organization, by=owner, email=member.email)
 
@@ -204,9 +210,7 @@ class TestAtLeastOneOwner:
                 membership=Membership.objects.get(user=org_admin), role="member", by=member
             )
         with pytest.raises(PermissionDenied):
-            services.membership_remove(
-                membership=Membership.objects.get(user=org_admin), by=member
-            )
+            services.membership_remove(membership=Membership.objects.get(user=org_admin), by=member)
 
 
 def test_switching_to_an_organization_requires_membership(organization, member, outsider):

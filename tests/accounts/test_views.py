@@ -59,8 +59,10 @@ def test_a_wrong_credit_code_rerenders_the_form_with_a_message_and_keeps_the_inp
 
 def test_full_width_lowercase_credit_code_is_accepted(client):
     client.force_login(UserFactory())
-    typed = credit_code(43).lower().translate(
-        {ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghjklmnpqrtuwxy"}
+    typed = (
+        credit_code(43)
+        .lower()
+        .translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghjklmnpqrtuwxy"})
     )
     response = client.post(reverse("accounts:organization_create"), create_data(credit_code=typed))
     assert response.status_code == 302
@@ -99,9 +101,7 @@ class TestLogoValidation:
     def test_an_oversized_file(self, client):
         buffer = io.BytesIO()
         # Random pixels do not compress: about 3 MB of PNG.
-        Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(
-            buffer, format="PNG"
-        )
+        Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000)).save(buffer, format="PNG")
         assert buffer.tell() > 2 * 1024 * 1024
         big = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
         response = self.post(client, big)
@@ -201,7 +201,11 @@ def test_dashboard_empty_state(client):
 def test_signup_sends_a_verification_email_and_login_waits_for_it(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "fresh@example.com", "password1": "Tr4de-Bridge-2026", "password2": "Tr4de-Bridge-2026"},
+        {
+            "email": "fresh@example.com",
+            "password1": "Tr4de-Bridge-2026",
+            "password2": "Tr4de-Bridge-2026",
+        },
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -10,7 +10,10 @@ from playwright.sync_api import Page, expect
 from accounts.models import Organization
 from tests.factories import credit_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 EMAIL = "zhang.wei@silkroad-home.example.cn"
 PASSWORD = "Tr4de-Bridge-2026"

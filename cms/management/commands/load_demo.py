@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
+
+from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS, SITE_ADMIN_EMAIL, load_accounts
+from cms.demo.pages import load_pages
+
+ROLE_LABELS = {
+    "exporter": "exporter (owner)",
+    "exporter_admin": "exporter (admin)",
+    "exporter_member": "exporter (member)",
+    "platform": "e-commerce platform (owner)",
+    "service_provider": "service provider (owner)",
+    "bureau_staff": "bureau staff (sets up TOTP at first sign-in)",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the bilingual demo: organizations, users, pages. Safe to run again."
+
+    def handle(self, *args, **options):
+        # The demo's invitations and verification notices would otherwise flood the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            organizations = load_accounts()
+            load_pages()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo loaded: {len(organizations)} organizations, site pages.")
+        )
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        for key, (email, _slug, _role) in ROLE_LOGINS.items():
+            self.stdout.write(f"  {ROLE_LABELS[key]:<48} {email}")
+        self.stdout.write(
+            f"  {'site administrator (Wagtail and Django admin)':<48} {SITE_ADMIN_EMAIL}"
+        )
