@@ -1,7 +1,8 @@
 """Demo site content in Chinese and English: the home page, about, help, news, footer.
 
 Each Chinese page is created once (found again by slug); its English version is a Wagtail
-translation of it (same slug, English locale). Running the loader again refreshes the text.
+translation of it (same slug, English locale). Running the loader again leaves existing pages
+alone, so that what editors changed in the admin survives a second `dev.py run`.
 """
 
 import datetime
@@ -364,27 +365,23 @@ def _publish(page: Page) -> None:
 
 
 def _translation(page: Page, locale: Locale, content: dict) -> Page:
-    """The page's translation into `locale`, created on first use, with `content` applied."""
+    """The page's translation into `locale`, created with `content` on first use."""
     translated = page.get_translation_or_none(locale)
     if translated is None:
-        translated = page.copy_for_translation(locale)
-    translated = translated.specific
-    _apply(translated, content)
-    _publish(translated)
+        translated = page.copy_for_translation(locale).specific
+        _apply(translated, content)
+        _publish(translated)
     return translated
 
 
 def _child(parent: Page, model: type[Page], slug: str, content: dict, **fields) -> Page:
+    """The child page with this slug, created with `content` and `fields` on first use."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
         page = model(slug=slug, locale=parent.locale, **fields)
         _apply(page, content)
         parent.add_child(instance=page)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
-        _apply(page, content)
-    _publish(page)
+        _publish(page)
     return page
 
 
@@ -395,8 +392,9 @@ def load_pages() -> None:
     home = site.root_page.specific
     if not isinstance(home, HomePage):
         raise RuntimeError("The default site's root page is not a HomePage: run migrations first.")
-    _apply(home, HOME["zh-hans"])
-    _publish(home)
+    if not home.hero_title:  # still the empty page the migration created
+        _apply(home, HOME["zh-hans"])
+        _publish(home)
     _translation(home, english, HOME["en"])
 
     for spec in STANDARD_PAGES:
@@ -414,6 +412,7 @@ def load_pages() -> None:
         _translation(page, english, spec["en"])
 
     footer = FooterSettings.for_site(site)
-    for field, value in FOOTER.items():
-        setattr(footer, field, value)
-    footer.save()
+    if not footer.address_zh:
+        for field, value in FOOTER.items():
+            setattr(footer, field, value)
+        footer.save()

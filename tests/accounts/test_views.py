@@ -127,13 +127,16 @@ class TestLogoValidation:
         assert "4000" in str(response.context["form"].errors["logo"])
 
 
-def test_invitation_accept_page_for_a_signed_out_visitor_then_signed_in(client, organization):
+def test_invitation_accept_page_for_a_signed_out_visitor_then_signed_in(
+    client, organization, django_capture_on_commit_callbacks
+):
     owner = MembershipFactory(organization=organization, role="owner").user
     client.force_login(owner)
-    client.post(
-        reverse("accounts:invitation_create", args=[organization.pk]),
-        {"email": "joiner@example.com", "role": "member"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:invitation_create", args=[organization.pk]),
+            {"email": "joiner@example.com", "role": "member"},
+        )
     client.logout()
     accept_url = mail.outbox[-1].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
     response = client.get(accept_url)
@@ -147,13 +150,16 @@ def test_invitation_accept_page_for_a_signed_out_visitor_then_signed_in(client, 
     assert Membership.objects.filter(user=joiner, organization=organization).exists()
 
 
-def test_invitation_for_another_address_shows_why(client, organization):
+def test_invitation_for_another_address_shows_why(
+    client, organization, django_capture_on_commit_callbacks
+):
     owner = MembershipFactory(organization=organization, role="owner").user
     client.force_login(owner)
-    client.post(
-        reverse("accounts:invitation_create", args=[organization.pk]),
-        {"email": "right@example.com", "role": "member"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:invitation_create", args=[organization.pk]),
+            {"email": "right@example.com", "role": "member"},
+        )
     accept_url = mail.outbox[-1].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
     wrong = UserFactory(email="wrong@example.com")
     client.force_login(wrong)

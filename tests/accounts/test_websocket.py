@@ -1,13 +1,13 @@
 """The ASGI WebSocket stack: origin validation and session authentication."""
 
-import pytest
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from config.asgi import application
 from tests.factories import UserFactory
+from tests.markers import transactional_db
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = transactional_db
 
 
 async def connect(headers):

@@ -1,0 +1,36 @@
+import pytest
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Locale
+
+from cms.models import HomePage
+from tests.cms.utils import translate
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in Chinese: a request to /en/ leaves English active in the thread."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture
+def home(db) -> HomePage:
+    """The Chinese home page that the cms data migration creates."""
+    return HomePage.objects.get(depth=2, locale__language_code="zh-hans")
+
+
+@pytest.fixture
+def english(db) -> Locale:
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    return locale
+
+
+@pytest.fixture
+def english_home(home, english) -> HomePage:
+    return translate(
+        home,
+        english,
+        title="Beijing Cross-border E-commerce Matchmaking Platform",
+        hero_title="Find partners for cross-border trade",
+    )
