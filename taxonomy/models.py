@@ -10,17 +10,27 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def _localized(*, name_zh: str, name_en: str) -> str:
-    """Pick the name for the active language: English under "en", Chinese otherwise.
+class BilingualName:
+    """`name` in the active language (English under "en", Chinese otherwise) and `str()`.
 
     Chinese falls back to English because HS headings have no Chinese source yet.
     """
-    if get_language() == "en":
-        return name_en
-    return name_zh or name_en
+
+    code: str
+    name_zh: str
+    name_en: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        if get_language() == "en":
+            return self.name_en
+        return self.name_zh or self.name_en
 
 
-class HSChapter(models.Model):
+class HSChapter(BilingualName, models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     section = models.CharField(_("section"), max_length=8)
     name_zh = models.CharField(_("Chinese name"), max_length=255)
@@ -31,15 +41,8 @@ class HSChapter(models.Model):
         verbose_name_plural = _("HS chapters")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
-    @property
-    def name(self) -> str:
-        return _localized(name_zh=self.name_zh, name_en=self.name_en)
-
-
-class HSHeading(models.Model):
+class HSHeading(BilingualName, models.Model):
     code = models.CharField(_("code"), max_length=4, primary_key=True)
     chapter = models.ForeignKey(
         HSChapter,
@@ -55,15 +58,8 @@ class HSHeading(models.Model):
         verbose_name_plural = _("HS headings")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
-    @property
-    def name(self) -> str:
-        return _localized(name_zh=self.name_zh, name_en=self.name_en)
-
-
-class Country(models.Model):
+class Country(BilingualName, models.Model):
     code = models.CharField(_("ISO alpha-2 code"), max_length=2, primary_key=True)
     alpha3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
     name_en = models.CharField(_("English name"), max_length=100)
@@ -74,15 +70,8 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
         ordering = ["name_en"]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
-    @property
-    def name(self) -> str:
-        return _localized(name_zh=self.name_zh, name_en=self.name_en)
-
-
-class Region(models.Model):
+class Region(BilingualName, models.Model):
     """A named group of countries (a trade bloc or a geographic region) offered as one market."""
 
     code = models.CharField(_("code"), max_length=20, primary_key=True)
@@ -97,10 +86,3 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    @property
-    def name(self) -> str:
-        return _localized(name_zh=self.name_zh, name_en=self.name_en)

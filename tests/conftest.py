@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.core.cache import cache
 
@@ -12,8 +14,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters live in the cache (Redis in CI): no test inherits another's."""
+def _isolated_cache(settings, worker_id):
+    """Rate-limit counters live in the cache (Redis in CI): no test inherits another's.
+
+    On Redis, clearing the cache flushes the whole database, so each xdist worker gets a
+    database of its own (the configured one + the worker's number); otherwise one worker's
+    clear() would wipe the counters of a test running in the other.
+    """
+    if settings.REDIS_URL:
+        url = urlsplit(settings.REDIS_URL)
+        base = int(url.path.strip("/") or 0)
+        number = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+        location = urlunsplit(url._replace(path=f"/{base + 1 + number}"))
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
     cache.clear()
     yield
     cache.clear()

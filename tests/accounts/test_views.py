@@ -1,5 +1,6 @@
 import io
 import os
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -127,18 +128,27 @@ class TestLogoValidation:
         assert "4000" in str(response.context["form"].errors["logo"])
 
 
+@pytest.fixture
+def invite(client, organization, owner, django_capture_on_commit_callbacks):
+    """Invite an address as the owner, through the page; returns the accept link's path."""
+
+    def send(email: str) -> str:
+        client.force_login(owner)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("accounts:invitation_create", args=[organization.pk]),
+                {"email": email, "role": "member"},
+            )
+        client.logout()
+        return re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[-1].body).group(1)
+
+    return send
+
+
 def test_invitation_accept_page_for_a_signed_out_visitor_then_signed_in(
-    client, organization, django_capture_on_commit_callbacks
+    client, organization, invite
 ):
-    owner = MembershipFactory(organization=organization, role="owner").user
-    client.force_login(owner)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("accounts:invitation_create", args=[organization.pk]),
-            {"email": "joiner@example.com", "role": "member"},
-        )
-    client.logout()
-    accept_url = mail.outbox[-1].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    accept_url = invite("joiner@example.com")
     response = client.get(accept_url)
     assert response.status_code == 200
     assert reverse("account_signup") in response.content.decode()
@@ -150,17 +160,8 @@ def test_invitation_accept_page_for_a_signed_out_visitor_then_signed_in(
     assert Membership.objects.filter(user=joiner, organization=organization).exists()
 
 
-def test_invitation_for_another_address_shows_why(
-    client, organization, django_capture_on_commit_callbacks
-):
-    owner = MembershipFactory(organization=organization, role="owner").user
-    client.force_login(owner)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("accounts:invitation_create", args=[organization.pk]),
-            {"email": "right@example.com", "role": "member"},
-        )
-    accept_url = mail.outbox[-1].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+def test_invitation_for_another_address_shows_why(client, invite):
+    accept_url = invite("right@example.com")
     wrong = UserFactory(email="wrong@example.com")
     client.force_login(wrong)
     response = client.post(accept_url)
