@@ -24,6 +24,14 @@ ROLE_LOGINS = {
     "service_provider": ("provider@demo.example.cn", "eurodepot", MembershipRole.OWNER),
     "bureau_staff": ("bureau@demo.example.cn", "commerce-bureau", MembershipRole.MEMBER),
 }
+DEMO_NAMES = {
+    "exporter@demo.example.cn": "王建国",
+    "exporter.admin@demo.example.cn": "李娜",
+    "exporter.member@demo.example.cn": "赵磊",
+    "platform@demo.example.cn": "陈思远",
+    "provider@demo.example.cn": "刘洋",
+    "bureau@demo.example.cn": "孙静",
+}
 SITE_ADMIN_EMAIL = "admin@demo.example.cn"
 
 
@@ -42,7 +50,9 @@ def demo_user(email: str, *, full_name: str = "", superuser: bool = False) -> Us
     user = User.objects.filter(email=email).first()
     if user is None:
         create = User.objects.create_superuser if superuser else User.objects.create_user
-        user = create(email=email, password=DEMO_PASSWORD, full_name=full_name)
+        user = create(
+            email=email, password=DEMO_PASSWORD, full_name=full_name or DEMO_NAMES.get(email, "")
+        )
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
