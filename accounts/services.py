@@ -226,7 +226,8 @@ def _ensure_an_owner_remains(memberships: list[Membership], *, losing: Membershi
     owners = [m for m in memberships if m.role == MembershipRole.OWNER]
     if losing.role == MembershipRole.OWNER and len(owners) <= 1:
         raise ValidationError(
-            _("An organization must keep at least one owner: make someone else owner first.")
+            _("An organization must keep at least one owner: make someone else owner first."),
+            code="last_owner",
         )
 
 

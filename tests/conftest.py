@@ -2,10 +2,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from accounts.models import MembershipRole, OrganizationKind
 from taxonomy.services import taxonomy_load
 from tests.factories import MembershipFactory, OrganizationFactory
+
+
+def pytest_sessionstart(session):
+    """Pages render in Chinese by default: compile the message catalog before any test runs.
+
+    Only in the controlling process: xdist workers start after it and find the .mo in place.
+    """
+    if not hasattr(session.config, "workerinput"):
+        call_command("compiletranslations", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -127,5 +127,5 @@ def test_the_last_owner_is_told_why_they_cannot_leave(client, organization, owne
     client.force_login(owner)
     membership = Membership.objects.get(user=owner)
     response = client.post(reverse("accounts:membership_remove", args=[membership.pk]), follow=True)
-    assert "at least one owner" in response.content.decode()
+    assert "机构须至少保留一名所有者" in response.content.decode()
     assert Membership.objects.filter(pk=membership.pk).exists()

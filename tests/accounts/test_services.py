@@ -175,14 +175,16 @@ class TestInvitations:
 class TestAtLeastOneOwner:
     def test_the_last_owner_cannot_leave(self, organization, owner):
         membership = Membership.objects.get(user=owner)
-        with pytest.raises(ValidationError, match="at least one owner"):
+        with pytest.raises(ValidationError) as error:
             services.membership_remove(membership=membership, by=owner)
+        assert error.value.code == "last_owner"
         assert Membership.objects.filter(pk=membership.pk).exists()
 
     def test_the_last_owner_cannot_step_down(self, organization, owner):
         membership = Membership.objects.get(user=owner)
-        with pytest.raises(ValidationError, match="at least one owner"):
+        with pytest.raises(ValidationError) as error:
             services.membership_change_role(membership=membership, role="admin", by=owner)
+        assert error.value.code == "last_owner"
         membership.refresh_from_db()
         assert membership.role == MembershipRole.OWNER
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.validators import (
     credit_code_check_character,
@@ -39,7 +40,9 @@ def test_wrong_check_character_is_rejected_with_a_message_that_says_so(wrong_las
     with pytest.raises(ValidationError) as error:
         validate_credit_code(code)
     assert error.value.code == "credit_code_check"
-    assert "check character" in error.value.messages[0]
+    assert "校验码" in error.value.messages[0]  # Chinese first
+    with translation.override("en"):
+        assert "check character" in error.value.messages[0]
 
 
 @pytest.mark.parametrize("code", ["", "9111010855138508", "91110108551385082QQ", "9" * 30])
@@ -47,7 +50,9 @@ def test_wrong_length_is_rejected(code):
     with pytest.raises(ValidationError) as error:
         validate_credit_code(code)
     assert error.value.code == "credit_code_length"
-    assert "18 characters" in error.value.messages[0]
+    assert f"当前输入为 {len(code)} 位" in error.value.messages[0]
+    with translation.override("en"):
+        assert "18 characters" in error.value.messages[0]
 
 
 @pytest.mark.parametrize("letter", ["I", "O", "S", "V", "Z", "*"])

@@ -53,7 +53,7 @@ def test_a_wrong_credit_code_rerenders_the_form_with_a_message_and_keeps_the_inp
     bad = credit_code(42)[:17] + ("0" if credit_code(42)[17] != "0" else "1")
     response = client.post(reverse("accounts:organization_create"), create_data(credit_code=bad))
     assert response.status_code == 200
-    assert "check character" in response.content.decode()
+    assert "校验码（最后一位）与代码其余部分不符" in response.content.decode()
     assert "北京丝路家居用品有限公司" in response.content.decode()
     assert not Organization.objects.exists()
 
@@ -77,7 +77,7 @@ def test_a_duplicate_credit_code_is_refused(client):
         reverse("accounts:organization_create"), create_data(credit_code=credit_code(44))
     )
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert "使用该统一社会信用代码的机构已存在" in response.content.decode()
 
 
 def test_users_cannot_register_a_bureau(client):
@@ -107,7 +107,7 @@ class TestLogoValidation:
         big = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
         response = self.post(client, big)
         assert response.status_code == 200
-        assert "too large" in str(response.context["form"].errors["logo"])
+        assert "标志文件过大" in str(response.context["form"].errors["logo"])
         assert not Organization.objects.exists()
 
     def test_a_decompression_bomb(self, client):
