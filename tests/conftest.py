@@ -18,6 +18,16 @@ def pytest_sessionstart(session):
         call_command("compiletranslations", verbosity=0)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, after pytest-django's own ordering.
+
+    Playwright's sync API keeps an event loop running in the main thread from its first use to
+    the end of the session; an async test (Channels consumers) scheduled after it could not run.
+    """
+    items.sort(key=lambda item: "browser" in item.keywords)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
