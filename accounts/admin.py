@@ -39,6 +39,21 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "verification_state", "district", "is_active"]
     search_fields = ["name_zh", "name_en", "credit_code"]
     inlines = [MembershipInline]
+    # What the bureau verified, and what makes members bureau staff, changes only through the
+    # services (the verification page), which notify the organization and keep groups in step.
+    readonly_fields = [
+        "kind",
+        "credit_code",
+        "verification_state",
+        "verification_note",
+        "verified_at",
+        "verified_by",
+        "is_active",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Invitation)

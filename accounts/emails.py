@@ -23,10 +23,23 @@ def _send(*, template: str, context: dict, to: list[str], language: str) -> None
     send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, to)
 
 
+def _accept_url(invitation: Invitation, language: str) -> str:
+    with translation.override(language):
+        return absolute_url(
+            reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
+        )
+
+
 def send_invitation(invitation: Invitation) -> None:
-    """One message in Chinese and English: we do not know the invitee's language yet."""
-    path = reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
-    context = {"invitation": invitation, "accept_url": absolute_url(path)}
+    """One message in Chinese and English: we do not know the invitee's language yet.
+
+    Each half links to the acceptance page in its own language.
+    """
+    context = {
+        "invitation": invitation,
+        "accept_url_zh": _accept_url(invitation, "zh-hans"),
+        "accept_url_en": _accept_url(invitation, "en"),
+    }
     _send(
         template="invitation",
         context=context,

@@ -18,6 +18,13 @@ SELF_SERVICE_KINDS = [
 class OrganizationForm(forms.ModelForm):
     """Create or edit an organization. The credit code is accepted in any case or width."""
 
+    # Longer than 18 on purpose: spaces and hyphens typed from a licence are removed by
+    # clean_credit_code, and the validator then checks the 18 characters.
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=40,
+        help_text=Organization._meta.get_field("credit_code").help_text,
+    )
     # A website typed without a scheme is taken as https (Django 6's default).
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
@@ -43,11 +50,25 @@ class OrganizationForm(forms.ModelForm):
         return normalize_credit_code(self.cleaned_data["credit_code"])
 
 
+def assignable_roles(acting_role: str | None) -> list[tuple[str, str]]:
+    """The roles someone with `acting_role` may give: owners any, admins admin and member."""
+    if acting_role == MembershipRole.OWNER:
+        return list(MembershipRole.choices)
+    if acting_role == MembershipRole.ADMIN:
+        return [(v, label) for v, label in MembershipRole.choices if v != MembershipRole.OWNER]
+    return []
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(
         label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
     )
+
+    def __init__(self, *args, acting_role: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if acting_role is not None:
+            self.fields["role"].choices = assignable_roles(acting_role)
 
 
 class MembershipRoleForm(forms.Form):

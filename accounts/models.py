@@ -1,5 +1,4 @@
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -7,8 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
-from accounts.validators import validate_credit_code, validate_logo
+from accounts.validators import LOGO_FORMATS, validate_credit_code, validate_logo
 
 
 class EmailUserManager(UserManager):
@@ -109,8 +109,15 @@ class VerificationState(models.TextChoices):
 
 
 def logo_upload_to(instance: "Organization", filename: str) -> str:
-    # A random name: the uploader's file name says nothing we want to publish.
-    return f"logos/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    """A random name with the extension of the format Pillow found (validate_logo ran first).
+
+    Neither the uploader's file name nor its extension is kept: a PNG sent as "x.html" must
+    not be served as HTML.
+    """
+    with Image.open(instance.logo.file) as image:
+        extension = LOGO_FORMATS[image.format]
+    instance.logo.file.seek(0)
+    return f"logos/{uuid.uuid4().hex}.{extension}"
 
 
 class Organization(models.Model):
@@ -188,8 +195,10 @@ MANAGER_ROLES = (MembershipRole.OWNER, MembershipRole.ADMIN)
 
 
 class Membership(models.Model):
+    # PROTECT: deleting a user must not silently take an organization's last owner with it;
+    # the admin shows the memberships to end first (through the services).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
     )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"

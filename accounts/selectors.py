@@ -36,6 +36,34 @@ def user_is_bureau_staff(user) -> bool:
     return cached
 
 
+def user_requires_two_factor(user) -> bool:
+    """Accounts that can change what others see must sign in with a second factor.
+
+    Bureau staff, and anyone else who can reach an admin (staff, superusers, holders of the
+    Wagtail admin permission through any group), whatever route gave them that power.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_staff
+        or user.is_superuser
+        or user_is_bureau_staff(user)
+        or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+def organization_get(*, pk: int) -> Organization | None:
+    return Organization.objects.filter(pk=pk).first()
+
+
+def membership_get_by_pk(*, pk: int) -> Membership | None:
+    return Membership.objects.select_related("organization", "user").filter(pk=pk).first()
+
+
+def invitation_get(*, pk: int) -> Invitation | None:
+    return Invitation.objects.select_related("organization").filter(pk=pk).first()
+
+
 def membership_get(*, user, organization: Organization) -> Membership | None:
     if not user.is_authenticated:
         return None

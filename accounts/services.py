@@ -102,6 +102,8 @@ def organization_update(*, organization: Organization, by: User, **fields) -> Or
     unknown = set(fields) - set(ORGANIZATION_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if fields.get("logo") is False:  # the form's "clear" box
+        fields["logo"] = ""
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean()
@@ -116,6 +118,10 @@ def organization_set_verification(
     """Set the verification state. Bureau staff only; a rejection needs a reason."""
     if not organization_can_verify(user=by):
         raise PermissionDenied(_("Only bureau staff can verify organizations."))
+    if organization.kind == OrganizationKind.BUREAU:
+        raise PermissionDenied(_("Bureau organizations are not subject to verification."))
+    if Membership.objects.filter(user=by, organization=organization).exists():
+        raise PermissionDenied(_("You cannot verify an organization you belong to."))
     if state not in VerificationState.values:
         raise ValidationError({"state": _("Unknown verification state.")})
     if state == VerificationState.REJECTED and not note.strip():
@@ -186,6 +192,18 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
+def _inviter_may_still_grant(invitation: Invitation) -> bool:
+    """Rights are checked again at acceptance: an inviter since demoted or removed loses them."""
+    role = (
+        Membership.objects.filter(user=invitation.invited_by, organization=invitation.organization)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == MembershipRole.OWNER:
+        return True
+    return role == MembershipRole.ADMIN and invitation.role != MembershipRole.OWNER
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Join the organization through an invitation addressed to one of the user's verified e-mails.
@@ -199,6 +217,14 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         raise PermissionDenied(
             _("This invitation was sent to %(email)s; sign in with that verified address.")
             % {"email": invitation.email}
+        )
+    if not _inviter_may_still_grant(invitation):
+        raise ValidationError(
+            _(
+                "The person who sent this invitation can no longer grant this role; "
+                "ask for a new one."
+            ),
+            code="invitation_stale",
         )
     membership, _created = Membership.objects.get_or_create(
         user=user, organization=invitation.organization, defaults={"role": invitation.role}

@@ -60,15 +60,19 @@ def validate_credit_code(value: str) -> None:
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_SIDE = 4000
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+# Pillow's format name → the extension a logo is stored under.
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
 def validate_logo(file) -> None:
     """Accept only a real PNG, JPEG, WebP or GIF image within the size and pixel limits.
 
     The pixel limit is checked from the header before any decoding, so a decompression bomb
-    (a small file that expands to gigabytes) is refused without being decoded.
+    (a small file that expands to gigabytes) is refused without being decoded. A logo already
+    stored was checked when it was uploaded and is not opened again.
     """
+    if getattr(file, "_committed", False):
+        return
     if file.size > LOGO_MAX_BYTES:
         raise ValidationError(
             _("The logo file is too large (%(size)s KB); the limit is %(limit)s KB."),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +17,9 @@ from accounts.forms import (
     OrganizationForm,
     PreferencesForm,
     VerificationForm,
+    assignable_roles,
 )
-from accounts.models import Invitation, Membership, Organization, VerificationState
+from accounts.models import Organization, OrganizationKind, VerificationState
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -30,12 +31,25 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _or_404(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def _private_organization_or_404(request, pk: int) -> Organization:
     """Members and bureau staff only; everyone else gets a 404, not a hint that it exists."""
-    organization = get_object_or_404(Organization, pk=pk)
+    organization = _or_404(selectors.organization_get(pk=pk))
     if not selectors.organization_can_view_private(user=request.user, organization=organization):
         raise Http404
     return organization
+
+
+def _refusal(error: ValidationError | PermissionDenied) -> str:
+    """The message of a service's refusal, for the messages framework."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You are not allowed to do that.")
 
 
 @login_required
@@ -77,7 +91,7 @@ def organization_create(request):
         else:
             messages.success(
                 request,
-                _("%(name)s was created. The bureau will verify it shortly.")
+                _("“%(name)s” was registered. The bureau will verify it shortly.")
                 % {"name": organization.name},
             )
             return redirect("accounts:organization_detail", pk=organization.pk)
@@ -85,19 +99,27 @@ def organization_create(request):
 
 
 def _detail_context(request, organization: Organization, **overrides) -> dict:
-    can_manage = selectors.organization_can_manage(user=request.user, organization=organization)
-    can_verify = selectors.organization_can_verify(user=request.user)
+    my_membership = selectors.membership_get(user=request.user, organization=organization)
+    my_role = my_membership.role if my_membership else None
+    can_manage = my_membership is not None and my_membership.can_manage
+    can_verify = (
+        selectors.organization_can_verify(user=request.user)
+        and organization.kind != OrganizationKind.BUREAU
+        and my_membership is None
+    )
     context = {
         "organization": organization,
         "memberships": selectors.organization_member_list(organization=organization),
         "can_manage": can_manage,
         "can_verify": can_verify,
-        "my_membership": selectors.membership_get(user=request.user, organization=organization),
+        "my_membership": my_membership,
+        # Owners manage everyone; admins manage admins and members, never owners.
+        "manageable_roles": [value for value, _label in assignable_roles(my_role)],
     }
     if can_manage:
         context["invitations"] = selectors.invitation_open_list(organization=organization)
-        context["invitation_form"] = InvitationForm()
-        context["role_choices"] = MembershipRoleForm().fields["role"].choices
+        context["invitation_form"] = InvitationForm(acting_role=my_role)
+        context["role_choices"] = assignable_roles(my_role)
     if can_verify:
         context["verification_form"] = VerificationForm(
             initial={"state": organization.verification_state}
@@ -123,7 +145,7 @@ def organization_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(
-                organization=Organization.objects.get(pk=organization.pk),
+                organization=selectors.organization_get(pk=organization.pk),
                 by=request.user,
                 **form.cleaned_data,
             )
@@ -142,7 +164,7 @@ def organization_edit(request, pk: int):
 @login_required
 @require_POST
 def organization_switch(request, pk: int):
-    organization = get_object_or_404(Organization, pk=pk)
+    organization = _or_404(selectors.organization_get(pk=pk))
     services.active_organization_switch(user=request.user, organization=organization)
     messages.success(request, _("You now act for %(name)s.") % {"name": organization.name})
     next_url = request.POST.get("next", "")
@@ -155,7 +177,8 @@ def organization_switch(request, pk: int):
 @require_POST
 def invitation_create(request, pk: int):
     organization = _private_organization_or_404(request, pk)
-    form = InvitationForm(request.POST)
+    membership = selectors.membership_get(user=request.user, organization=organization)
+    form = InvitationForm(request.POST, acting_role=membership.role if membership else None)
     if form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -175,10 +198,14 @@ def invitation_create(request, pk: int):
 @login_required
 @require_POST
 def invitation_revoke(request, pk: int):
-    invitation = get_object_or_404(Invitation, pk=pk)
+    invitation = _or_404(selectors.invitation_get(pk=pk))
     _private_organization_or_404(request, invitation.organization_id)
-    services.invitation_revoke(invitation=invitation, by=request.user)
-    messages.success(request, _("The invitation was revoked."))
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except PermissionDenied as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, _("The invitation was revoked."))
     return redirect("accounts:organization_detail", pk=invitation.organization_id)
 
 
@@ -208,7 +235,7 @@ def invitation_accept(request, token: str):
 @login_required
 @require_POST
 def membership_change_role(request, pk: int):
-    membership = get_object_or_404(Membership, pk=pk)
+    membership = _or_404(selectors.membership_get_by_pk(pk=pk))
     _private_organization_or_404(request, membership.organization_id)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
@@ -218,8 +245,8 @@ def membership_change_role(request, pk: int):
             services.membership_change_role(
                 membership=membership, role=form.cleaned_data["role"], by=request.user
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _refusal(error))
         else:
             messages.success(request, _("The role was changed."))
     return redirect("accounts:organization_detail", pk=membership.organization_id)
@@ -228,14 +255,14 @@ def membership_change_role(request, pk: int):
 @login_required
 @require_POST
 def membership_remove(request, pk: int):
-    membership = get_object_or_404(Membership, pk=pk)
+    membership = _or_404(selectors.membership_get_by_pk(pk=pk))
     organization_id = membership.organization_id
     _private_organization_or_404(request, organization_id)
     leaving = membership.user_id == request.user.pk
     try:
         services.membership_remove(membership=membership, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
         return redirect("accounts:organization_detail", pk=organization_id)
     if leaving:
         messages.success(request, _("You left the organization."))
@@ -269,7 +296,7 @@ def verification_queue(request):
 @login_required
 @require_POST
 def organization_verify(request, pk: int):
-    organization = get_object_or_404(Organization, pk=pk)
+    organization = _or_404(selectors.organization_get(pk=pk))
     form = VerificationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
@@ -279,7 +306,7 @@ def organization_verify(request, pk: int):
                 organization=organization, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, _refusal(error))
         else:
             messages.success(request, _("The verification decision was saved."))
     return redirect("accounts:organization_detail", pk=organization.pk)

@@ -1,8 +1,12 @@
 """Liveness and readiness probes for the load balancer and docker-compose health checks."""
 
+import logging
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import connection
 from django.http import JsonResponse
+
+logger = logging.getLogger(__name__)
 
 
 def healthz(request):
@@ -10,8 +14,9 @@ def healthz(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as error:  # any database failure means "not ready"
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    except Exception:  # any database failure means "not ready"; details go to the log only
+        logger.exception("health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

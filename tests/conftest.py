@@ -7,6 +7,7 @@ from django.core.management import call_command
 from accounts.models import MembershipRole, OrganizationKind
 from taxonomy.services import taxonomy_load
 from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories.two_factor import activate_totp, sign_in_with_totp
 
 
 def pytest_sessionstart(session):
@@ -80,13 +81,18 @@ def outsider(db):
 
 @pytest.fixture
 def bureau_staff(db):
-    from allauth.mfa.models import Authenticator
-
+    """A member of the commerce bureau, with the TOTP authenticator such accounts must have."""
     bureau = OrganizationFactory(kind=OrganizationKind.BUREAU, name_zh="北京市商务局")
     user = MembershipFactory(organization=bureau, role=MembershipRole.MEMBER).user
-    # Bureau staff must have two-factor set up before they can use the site (see middleware).
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    user.totp_secret = activate_totp(user)
     return user
+
+
+@pytest.fixture
+def bureau_client(client, bureau_staff):
+    """A client signed in as bureau staff through the password + authenticator code flow."""
+    sign_in_with_totp(client, bureau_staff, bureau_staff.totp_secret)
+    return client
 
 
 @pytest.fixture

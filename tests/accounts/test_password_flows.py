@@ -54,3 +54,13 @@ def test_health_check_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_allauth_emails_follow_the_users_language(client):
+    UserFactory(email="en-user@example.com", preferred_language="en")
+    UserFactory(email="zh-user@example.com", preferred_language="zh-hans")
+    for email in ("en-user@example.com", "zh-user@example.com"):
+        client.post(reverse("account_reset_password"), {"email": email})
+    english, chinese = mail.outbox
+    assert "Password Reset" in english.subject
+    assert "密码" in chinese.subject

@@ -6,6 +6,8 @@ staff, against every organization page and action.
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Invitation, Membership, VerificationState
 
@@ -91,10 +93,12 @@ def test_other_organizations_members_see_nothing(client, pages, organization, ow
     assert response.status_code == 403
 
 
-def test_bureau_staff_see_every_organization_and_verify(client, pages, organization, bureau_staff):
+def test_bureau_staff_see_every_organization_and_verify(
+    bureau_client, pages, organization, bureau_staff
+):
+    client = bureau_client
     organization.verification_state = VerificationState.PENDING
     organization.save()
-    client.force_login(bureau_staff)
     response = client.get(pages["detail"])
     assert response.status_code == 200
     assert "verification_form" in response.context
@@ -129,3 +133,39 @@ def test_the_last_owner_is_told_why_they_cannot_leave(client, organization, owne
     response = client.post(reverse("accounts:membership_remove", args=[membership.pk]), follow=True)
     assert "机构须至少保留一名所有者" in response.content.decode()
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_bureau_staff_cannot_verify_their_own_or_a_bureau_organization(bureau_client, bureau_staff):
+    bureau = bureau_staff.memberships.get().organization
+    response = bureau_client.post(
+        reverse("accounts:organization_verify", args=[bureau.pk]),
+        {"state": "rejected", "note": "x"},
+    )
+    assert response.status_code == 403
+    assert (
+        "verification_form"
+        not in bureau_client.get(reverse("accounts:organization_detail", args=[bureau.pk])).context
+    )
+
+
+def test_admins_see_no_controls_over_owners_and_get_a_message_not_a_403(
+    client, organization, owner, org_admin
+):
+    client.force_login(org_admin)
+    response = client.get(reverse("accounts:organization_detail", args=[organization.pk]))
+    owner_membership = Membership.objects.get(user=owner)
+    page = response.content.decode()
+    assert reverse("accounts:membership_remove", args=[owner_membership.pk]) not in page
+    assert reverse("accounts:membership_change_role", args=[owner_membership.pk]) not in page
+    assert [value for value, _ in response.context["invitation_form"].fields["role"].choices] == [
+        "admin",
+        "member",
+    ]
+    response = client.post(
+        reverse("accounts:membership_remove", args=[owner_membership.pk]), follow=True
+    )
+    assert response.status_code == 200
+    with translation.override("zh-hans"):
+        expected = gettext("Only an owner can remove another owner.")
+    assert expected in response.content.decode()
+    assert Membership.objects.filter(pk=owner_membership.pk).exists()

@@ -1,11 +1,13 @@
 import pytest
-from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import MembershipRole, OrganizationKind
+from accounts.services import BUREAU_STAFF_GROUP
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.factories.accounts import PASSWORD
+from tests.factories.two_factor import activate_totp, sign_in_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +69,43 @@ class TestBureauStaffTwoFactor:
             assert response["Location"] == reverse("mfa_activate_totp")
         self.assert_totp_setup_reachable(client, clerk)
 
-    def test_bureau_staff_with_totp_go_through(self, client, clerk):
-        Authenticator.objects.create(user=clerk, type=Authenticator.Type.TOTP, data={"secret": "x"})
-        client.force_login(clerk)
+    def test_bureau_staff_sign_in_with_password_and_code(self, client, clerk):
+        secret = activate_totp(clerk)
+        Group.objects.get(name=BUREAU_STAFF_GROUP).user_set.add(clerk)  # as the services do
+        sign_in_with_totp(client, clerk, secret)
         assert client.get(reverse("accounts:verification_queue")).status_code == 200
+        assert client.get("/admin/").status_code == 200
+
+    def test_a_session_that_skipped_the_code_is_signed_out(self, client, clerk):
+        activate_totp(clerk)
+        client.force_login(clerk)  # as any sign-in path that does not ask for the code would
+        response = client.get(reverse("accounts:verification_queue"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in client.session
+
+    def test_the_admin_login_forms_lead_to_the_sign_in_that_asks_for_the_code(self, client, clerk):
+        activate_totp(clerk)
+        response = client.post("/admin/login/", {"username": clerk.email, "password": PASSWORD})
+        assert response.status_code in (301, 302)
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in client.session
+        response = client.get("/django-admin/login/")
+        assert response["Location"].startswith(reverse("account_login"))
+
+    @pytest.mark.parametrize("power", ["is_staff", "is_superuser", "admin_group"])
+    def test_anyone_who_can_reach_an_admin_needs_totp(self, client, power):
+        user = UserFactory()
+        if power == "admin_group":
+            group = Group.objects.create(name="editors")
+            group.permissions.add(Permission.objects.get(codename="access_admin"))
+            user.groups.add(group)
+        else:
+            setattr(user, power, True)
+            user.save()
+        self.sign_in(client, user)
+        response = client.get(reverse("accounts:dashboard"))
+        assert response["Location"] == reverse("mfa_activate_totp")
 
     def test_other_users_may_use_totp_but_are_not_forced(self, client, member):
         self.sign_in(client, member)

@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts import services
@@ -256,3 +257,39 @@ class TestVerification:
         assert "The licence photo is unreadable." in mail.outbox[0].body
         assert "Rejected" in mail.outbox[0].subject
         assert "/en/me/organizations/" in mail.outbox[0].body
+
+
+def test_an_invitation_dies_with_its_senders_rights(organization, owner, org_admin):
+    invitation = services.invitation_create(
+        organization=organization, by=org_admin, email="late@example.com", role="admin"
+    )
+    services.membership_change_role(
+        membership=Membership.objects.get(user=org_admin), role="member", by=owner
+    )
+    with pytest.raises(ValidationError) as error:
+        services.invitation_accept(
+            invitation=invitation, user=UserFactory(email="late@example.com")
+        )
+    assert error.value.code == "invitation_stale"
+
+
+def test_a_user_who_belongs_to_an_organization_cannot_be_deleted(organization, owner):
+    with pytest.raises(ProtectedError):
+        owner.delete()
+    assert Membership.objects.filter(user=owner, role="owner").exists()
+
+
+def test_the_invitation_links_each_half_in_its_own_language(
+    organization, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            organization=organization, by=owner, email="bilingual@example.com"
+        )
+    body = mail.outbox[0].body
+    chinese, english = body.split("----")
+    assert f"/me/invitations/{invitation.token}/" in chinese
+    assert "/en/" not in chinese
+    assert f"/en/me/invitations/{invitation.token}/" in english
+    assert "邀请" in chinese
+    assert "invites you" in english

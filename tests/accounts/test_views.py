@@ -217,3 +217,48 @@ def test_signup_sends_a_verification_email_and_login_waits_for_it(client):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert not EmailAddress.objects.get(email="fresh@example.com").verified
+
+
+def test_a_logo_is_stored_under_the_extension_of_its_real_format(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(UserFactory())
+    disguised = image_upload(name="logo.jpg")  # PNG bytes under another image extension
+    client.post(reverse("accounts:organization_create"), create_data(logo=disguised))
+    assert Organization.objects.get().logo.name.endswith(".png")
+
+
+def test_a_file_named_like_a_web_page_is_refused(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("accounts:organization_create"), create_data(logo=image_upload(name="logo.html"))
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["logo"]
+
+
+def test_clearing_the_logo_and_editing_with_a_missing_file(client, settings, tmp_path, owner):
+    settings.MEDIA_ROOT = tmp_path
+    organization = owner.memberships.get().organization
+    organization.logo = image_upload()
+    organization.save()
+    client.force_login(owner)
+    edit_url = reverse("accounts:organization_edit", args=[organization.pk])
+    data = {"name_zh": organization.name_zh, "district": "haidian"}
+    response = client.post(edit_url, data)  # the stored logo is kept, not re-validated
+    assert response.status_code == 302
+    (tmp_path / organization.logo.name).unlink()  # a file lost on disk is no reason for a 500
+    response = client.post(edit_url, {**data, "name_en": "Renamed Ltd"})
+    assert response.status_code == 302
+    response = client.post(edit_url, {**data, "logo-clear": "on"})
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert not organization.logo
+
+
+def test_a_credit_code_typed_with_spaces_and_hyphens_is_accepted(client):
+    client.force_login(UserFactory())
+    code = credit_code(45)
+    typed = f"{code[:4]} {code[4:8]}-{code[8:12]} {code[12:]}"
+    response = client.post(reverse("accounts:organization_create"), create_data(credit_code=typed))
+    assert response.status_code == 302
+    assert Organization.objects.get().credit_code == code

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
+from wagtail.models import Locale, Site
 
 from accounts.models import Organization
 from tests.factories import credit_code
@@ -19,7 +20,20 @@ EMAIL = "zhang.wei@silkroad-home.example.cn"
 PASSWORD = "Tr4de-Bridge-2026"
 
 
-def test_sign_up_verify_register_and_switch_language(live_server, page: Page, screenshot_dir):
+@pytest.fixture
+def english_home():
+    """The home page's English translation, as an editor would make it in the admin."""
+    home = Site.objects.get(is_default_site=True).root_page
+    english = home.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])
+    english.title = "Beijing Cross-border E-commerce Matchmaking Platform"
+    english.hero_text = "Exporters, e-commerce platforms and service providers meet here."
+    english.save_revision().publish()
+    return english
+
+
+def test_sign_up_verify_register_and_switch_language(
+    live_server, page: Page, screenshot_dir, english_home
+):
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/accounts/signup/")
     page.fill("input[name=email]", EMAIL)
