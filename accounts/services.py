@@ -72,6 +72,12 @@ def organization_create(
         raise PermissionDenied(_("Only bureau staff can create a bureau organization."))
     organization = Organization(
         kind=kind,
+        # The bureau is not verified by itself: only bureau staff create bureau organizations.
+        verification_state=(
+            VerificationState.VERIFIED
+            if kind == OrganizationKind.BUREAU
+            else VerificationState.PENDING
+        ),
         name_zh=name_zh,
         name_en=name_en,
         credit_code=normalize_credit_code(credit_code),

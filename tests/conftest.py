@@ -3,6 +3,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 
 from accounts.models import MembershipRole, OrganizationKind
 from taxonomy.services import taxonomy_load
@@ -27,6 +28,22 @@ def pytest_collection_modifyitems(items):
     the end of the session; an async test (Channels consumers) scheduled after it could not run.
     """
     items.sort(key=lambda item: "browser" in item.keywords)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_snapshot(django_db_setup) -> dict[str, str]:
+    """What the migrations wrote (Wagtail's page tree, locales, groups), serialized by Django
+    when it created the test databases, taken before any test can run an event loop.
+
+    Django's serialized rollback keeps this snapshot on the connection object. Under a running
+    event loop (Playwright's sync API keeps one in the main thread) Django hands out another
+    connection object, without the snapshot, so browser tests restore from this copy instead.
+    """
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if getattr(connections[alias], "_test_serialized_contents", None)
+    }
 
 
 @pytest.fixture(autouse=True)

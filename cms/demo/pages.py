@@ -392,7 +392,9 @@ def load_pages() -> None:
     home = site.root_page.specific
     if not isinstance(home, HomePage):
         raise RuntimeError("The default site's root page is not a HomePage: run migrations first.")
-    if not home.hero_title:  # still the empty page the migration created
+    # The page the migration created has no revisions; once an editor saved one, even with an
+    # empty hero title, the home page is theirs.
+    if not home.revisions.exists():
         _apply(home, HOME["zh-hans"])
         _publish(home)
     _translation(home, english, HOME["en"])

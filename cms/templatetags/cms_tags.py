@@ -45,36 +45,59 @@ def _without_language_prefix(url: str) -> str:
     return url[match.end(1) :] or "/"
 
 
+def _translation_urls(page: Page, request) -> dict[str, str]:
+    """Per language code, where the switcher leads from `page`.
+
+    The page's own live translation, with the query string kept (`?page=2` on a news index);
+    failing that, the nearest ancestor with a live translation in that language, up to that
+    language's home page. A language with neither is left out. The number of queries does not
+    grow with the depth of the page.
+    """
+    lineage = [*page.get_ancestors().filter(depth__gt=1), page]
+    depth_by_key = {ancestor.translation_key: ancestor.depth for ancestor in lineage}
+    candidates = list(
+        Page.objects.live().filter(translation_key__in=depth_by_key).select_related("locale")
+    )
+    candidates.sort(key=lambda candidate: depth_by_key[candidate.translation_key], reverse=True)
+    query = request.META.get("QUERY_STRING", "")
+    urls: dict[str, str] = {}
+    for candidate in candidates:
+        code = candidate.locale.language_code
+        url = None if code in urls else candidate.get_url(request)
+        if not url:
+            continue
+        if candidate.translation_key == page.translation_key and query:
+            url += "?" + query
+        urls[code] = url
+    return urls
+
+
 @register.simple_tag(takes_context=True)
 def language_options(context) -> list[dict]:
     """One entry per language for the switcher: code, name, whether current, and `next`.
 
-    On a Wagtail page `next` leads to the page's live translation in that language; anywhere
-    else (or when there is none) to the current address, which set_language translates.
+    On a Wagtail page `next` leads to the page's live translation in that language, or to the
+    nearest ancestor that has one (see _translation_urls); anywhere else, or on a site with no
+    page in that language at all, to the current address, which set_language translates.
     """
     request = context.get("request")
     if request is None:
         return []
     page = context.get("page")
-    translations: dict[str, Page] = {}
+    targets: dict[str, str] = {}
     if isinstance(page, Page) and page.id:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation
+        targets = _translation_urls(page, request)
     current_path = request.get_full_path()
     current_language = get_language()
-    options = []
-    for code, name in settings.LANGUAGES:
-        translation = translations.get(code)
-        target = translation.get_url(request) if translation is not None else None
-        options.append(
-            {
-                "code": code,
-                "name": name,
-                "current": code == current_language,
-                "next": _without_language_prefix(target or current_path),
-            }
-        )
-    return options
+    return [
+        {
+            "code": code,
+            "name": name,
+            "current": code == current_language,
+            "next": _without_language_prefix(targets.get(code, current_path)),
+        }
+        for code, name in settings.LANGUAGES
+    ]
 
 
 @register.simple_tag(takes_context=True)

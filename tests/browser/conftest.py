@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
+from wagtail.models import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -48,3 +50,11 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def migrated_data(transactional_db, database_snapshot):
+    """The data migrations made, present even after an earlier transactional test flushed it."""
+    if not Site.objects.exists():
+        for alias, snapshot in database_snapshot.items():
+            connections[alias].creation.deserialize_db_from_string(snapshot)

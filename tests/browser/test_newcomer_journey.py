@@ -21,7 +21,7 @@ PASSWORD = "Tr4de-Bridge-2026"
 
 
 @pytest.fixture
-def english_home():
+def english_home(migrated_data):
     """The home page's English translation, as an editor would make it in the admin."""
     home = Site.objects.get(is_default_site=True).root_page
     english = home.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])

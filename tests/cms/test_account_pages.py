@@ -137,9 +137,8 @@ def test_switching_organization_from_the_header_returns_to_the_page(client, home
     assert user.active_organization == second
 
 
-def test_bureau_staff_see_the_verification_link(client, home, bureau_staff):
-    client.force_login(bureau_staff)
-    html = soup(client.get("/"))
+def test_bureau_staff_see_the_verification_link(bureau_client, home):
+    html = soup(bureau_client.get("/"))
     link = html.select_one('[data-testid="nav-verification"]')
     assert link["href"] == reverse("accounts:verification_queue")
 

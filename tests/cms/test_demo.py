@@ -51,3 +51,18 @@ def test_every_demo_login_has_its_role():
         assert user.check_password(DEMO_PASSWORD)
         assert user.memberships.get().role == role
         assert user_is_bureau_staff(user) == (key == "bureau_staff")
+
+
+def test_loading_again_keeps_the_editors_home_page():
+    call_command("load_demo", verbosity=0)
+    home = HomePage.objects.get(depth=2, locale__language_code="zh-hans")
+    home.hero_title = ""
+    home.body = [("paragraph", "<p>编辑改写的正文。</p>")]
+    home.save_revision().publish()
+
+    call_command("load_demo", verbosity=0)
+    home = HomePage.objects.get(pk=home.pk)
+    assert home.hero_title == ""
+    assert [block.block_type for block in home.body] == ["paragraph"]
+    assert "编辑改写的正文" in str(home.body[0].value)
+    assert home.revisions.count() == 2

@@ -1,12 +1,11 @@
 """Each page type can be created in the Wagtail admin under the parents it allows."""
 
-from allauth.mfa.models import Authenticator
-from django.contrib.auth import get_user_model
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from tests.factories.two_factor import sign_in_superuser
 
 
 def listblock(items: list[dict]) -> dict:
@@ -47,17 +46,9 @@ BODY = streamfield(
 
 
 class PageTypeTests(WagtailPageTestCase):
-    @staticmethod
-    def create_test_user():
-        # Superusers count as bureau staff, who must have two-factor set up (accounts middleware).
-        user = get_user_model().objects.create_superuser(
-            email="editor@example.com", password="password"
-        )
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-        return user
-
     def setUp(self):
-        self.login()
+        # Superusers must sign in with a second factor (accounts middleware), as in production.
+        sign_in_superuser(self.client, "editor@example.com")
         self.home = HomePage.objects.get(depth=2, locale__language_code="zh-hans")
 
     def test_parent_and_subpage_rules(self):

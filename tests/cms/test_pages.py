@@ -94,10 +94,41 @@ def test_switcher_on_home_and_on_pages_outside_wagtail(client, english_home):
     assert switch_language(client, client.get("/en" + login), "zh-hans") == login
 
 
-def test_switcher_without_translation_keeps_the_path(client, home, english):
+def test_switcher_without_translation_leads_to_the_nearest_translated_ancestor(
+    client, home, about_pages
+):
+    chinese_about, _ = about_pages
+    home.add_child(instance=StandardPage(title="仅中文", slug="chinese-only"))
+    chinese_about.add_child(instance=StandardPage(title="仅中文子页", slug="chinese-only"))
+    draft = StandardPage(title="英文草稿", slug="english-draft")
+    chinese_about.add_child(instance=draft)
+    english_draft = draft.copy_for_translation(about_pages[1].locale)
+    assert not english_draft.live
+
+    response = client.get("/chinese-only/")
+    assert switch_language(client, response, "en") == "/en/"
+    response = client.get("/about/chinese-only/")
+    assert switch_language(client, response, "en") == "/en/about-the-platform/"
+    assert client.get("/en/about-the-platform/").status_code == 200
+    # A translation that is not live does not count.
+    response = client.get("/about/english-draft/")
+    assert switch_language(client, response, "en") == "/en/about-the-platform/"
+
+
+def test_switcher_without_any_english_page_keeps_the_path(client, home, english):
+    """With no English home page, Wagtail serves the Chinese tree under /en/ too."""
     home.add_child(instance=StandardPage(title="仅中文", slug="chinese-only"))
     response = client.get("/chinese-only/")
     assert switch_language(client, response, "en") == "/en/chinese-only/"
+    assert client.get("/en/chinese-only/").status_code == 200
+
+
+def test_switcher_keeps_the_query_string_on_the_translated_page(client, home, english_home):
+    news = home.add_child(instance=NewsIndexPage(title="新闻动态", slug="news"))
+    translate(news, english_home.locale, title="News")
+    response = client.get("/news/?page=2")
+    assert switch_language(client, response, "en") == "/en/news/?page=2"
+    assert switch_language(client, response, "zh-hans") == "/news/?page=2"
 
 
 def test_menu_lists_live_menu_pages_of_the_current_locale_only(client, about_pages, home):

@@ -1,5 +1,6 @@
 """Real TOTP for tests: activate an authenticator and sign in with a code computed from it."""
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -9,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
+from accounts.models import User
 from tests.factories.accounts import PASSWORD
 
 
@@ -30,3 +32,11 @@ def sign_in_with_totp(client, user, secret: str) -> None:
     assert response["Location"] == reverse("mfa_authenticate"), response.get("Location")
     response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert response.status_code == 302, response.content[:500]
+
+
+def sign_in_superuser(client, email: str = "root@example.com"):
+    """A superuser with a verified address and TOTP, signed in the way production requires."""
+    user = User.objects.create_superuser(email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    sign_in_with_totp(client, user, activate_totp(user))
+    return user

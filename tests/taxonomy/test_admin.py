@@ -1,18 +1,13 @@
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from taxonomy.models import Country, HSChapter, HSHeading, Region
+from tests.factories.two_factor import sign_in_superuser
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model):
-    superuser = django_user_model.objects.create_superuser(
-        email="root@example.com", password="unused-password"
-    )
-    # Superusers must have two-factor set up before the site lets them in (accounts middleware).
-    Authenticator.objects.create(user=superuser, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(superuser)
+def superuser_client(client, db):
+    sign_in_superuser(client)
     return client
 
 
