@@ -1,0 +1,99 @@
+"""Reads of supply and demand posts. Query counts do not grow with the number of rows."""
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organization, VerificationState
+from accounts.selectors import membership_get
+from matchmaking.models import Post, PostStatus
+from taxonomy.models import HSHeading
+from taxonomy.selectors import market_country_codes
+
+POST_SORTS = {
+    "newest": ["-published_at", "-pk"],
+    "ending": ["valid_until", "-published_at", "-pk"],
+}
+
+
+def _with_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
+    return posts.select_related("organization").prefetch_related(
+        Prefetch("hs_headings", queryset=HSHeading.objects.select_related("chapter")),
+        "market_countries",
+        "market_regions",
+    )
+
+
+def post_listed(*, today: datetime.date | None = None) -> QuerySet[Post]:
+    """Posts anyone may see today: published, within their dates, of a verified, active
+    organization. Expired posts drop out here, without anyone closing them."""
+    today = today or timezone.localdate()
+    return Post.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        status=PostStatus.PUBLISHED,
+        valid_from__lte=today,
+        organization__is_active=True,
+        organization__verification_state=VerificationState.VERIFIED,
+    )
+
+
+def post_list_public(
+    *,
+    kind: str | None = None,
+    hs_chapter: str | None = None,
+    hs_heading: str | None = None,
+    market: str | None = None,
+    organization_kind: str | None = None,
+    district: str | None = None,
+    sort: str = "newest",
+    today: datetime.date | None = None,
+) -> QuerySet[Post]:
+    """The public listing with its filters. `market` is a country or region code: a post
+    matches when its own markets, regions expanded to their countries, share a country with it.
+    """
+    posts = post_listed(today=today)
+    if kind:
+        posts = posts.filter(kind=kind)
+    if hs_heading:
+        posts = posts.filter(hs_headings__code=hs_heading)
+    elif hs_chapter:
+        posts = posts.filter(hs_headings__chapter_id=hs_chapter)
+    if market:
+        countries = market_country_codes(codes=[market])
+        posts = posts.filter(
+            Q(market_countries__code__in=countries)
+            | Q(market_regions__countries__code__in=countries)
+        )
+    if organization_kind:
+        posts = posts.filter(organization__kind=organization_kind)
+    if district:
+        posts = posts.filter(organization__district=district)
+    # A post matching through several headings or countries appears once: filter by the ids.
+    ids = posts.values("pk")
+    ordered = Post.objects.filter(pk__in=ids).order_by(*POST_SORTS.get(sort, POST_SORTS["newest"]))
+    return _with_relations(ordered)
+
+
+def post_list_for_organization(*, organization: Organization) -> QuerySet[Post]:
+    """All of an organization's posts, drafts and closed ones included, for its members."""
+    return _with_relations(
+        Post.objects.filter(organization=organization).order_by("-created_at", "-pk")
+    )
+
+
+def post_get_visible(*, pk: int, user) -> Post | None:
+    """A post as `user` may see it: listed posts for everyone, any post for its members."""
+    post = _with_relations(Post.objects.filter(pk=pk)).first()
+    if post is None:
+        return None
+    organization = post.organization
+    if (
+        post.is_listed_on(timezone.localdate())
+        and organization.is_verified
+        and organization.is_active
+    ):
+        return post
+    if membership_get(user=user, organization=organization) is not None:
+        return post
+    return None
