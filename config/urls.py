@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("", include("matchmaking.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 from wagtail.models import Page
 
 from accounts.models import Membership, Organization, OrganizationKind, User
@@ -8,6 +9,8 @@ from accounts.selectors import user_is_bureau_staff
 from accounts.validators import validate_credit_code
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS
 from cms.models import HomePage, NewsPage
+from matchmaking.models import Post
+from matchmaking.selectors import post_list_public
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,13 @@ def test_loading_again_keeps_the_editors_home_page():
     assert [block.block_type for block in home.body] == ["paragraph"]
     assert "编辑改写的正文" in str(home.body[0].value)
     assert home.revisions.count() == 2
+
+
+def test_demo_posts_are_listed_and_the_expired_one_drops_out():
+    call_command("load_demo", verbosity=0)
+    listed = post_list_public()
+    assert listed.count() >= 10
+    assert {post.kind for post in listed} == {"supply", "demand"}
+    expired = Post.objects.exclude(pk__in=listed.values("pk"))
+    assert expired.count() == 1
+    assert expired.get().valid_until < timezone.localdate()

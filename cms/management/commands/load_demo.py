@@ -1,8 +1,11 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS, SITE_ADMIN_EMAIL, load_accounts
 from cms.demo.pages import load_pages
+from cms.demo.posts import load_posts
+from taxonomy.selectors import country_list
 
 ROLE_LABELS = {
     "exporter": "exporter (owner)",
@@ -18,12 +21,18 @@ class Command(BaseCommand):
     help = "Load the bilingual demo: organizations, users, pages. Safe to run again."
 
     def handle(self, *args, **options):
+        if not country_list().exists():  # the posts name HS headings and markets
+            call_command("load_taxonomy", verbosity=0)
         # The demo's invitations and verification notices would otherwise flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             organizations = load_accounts()
             load_pages()
+            posts = load_posts(organizations)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo loaded: {len(organizations)} organizations, site pages.")
+            self.style.SUCCESS(
+                f"Demo loaded: {len(organizations)} organizations, site pages, "
+                f"{posts} new supply and demand posts."
+            )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for key, (email, _slug, _role) in ROLE_LOGINS.items():

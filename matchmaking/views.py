@@ -1,0 +1,130 @@
+"""Supply and demand posts: the public listing, a post's page, and members' own posts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import active_organization_get, membership_get
+from matchmaking import selectors, services
+from matchmaking.forms import PostFilterForm, PostForm
+
+PAGE_SIZE = 20
+
+
+def post_list(request):
+    form = PostFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = Paginator(selectors.post_list_public(**filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "matchmaking/post_list.html",
+        {"form": form, "page": page, "filtered": bool(filters.keys() - {"sort"})},
+    )
+
+
+def post_detail(request, pk: int):
+    post = selectors.post_get_visible(pk=pk, user=request.user)
+    if post is None:
+        raise Http404
+    is_member = membership_get(user=request.user, organization=post.organization) is not None
+    return render(request, "matchmaking/post_detail.html", {"post": post, "is_member": is_member})
+
+
+def _active_organization_or_redirect(request):
+    organization = active_organization_get(user=request.user)
+    if organization is None:
+        messages.info(request, _("Register your organization, or join one, to post."))
+    return organization
+
+
+@login_required
+def my_posts(request):
+    organization = _active_organization_or_redirect(request)
+    if organization is None:
+        return redirect("accounts:dashboard")
+    posts = selectors.post_list_for_organization(organization=organization)
+    return render(
+        request, "matchmaking/my_posts.html", {"organization": organization, "posts": posts}
+    )
+
+
+def _save(request, form: PostForm, *, post=None, organization=None):
+    """Create or update through the services; publish when the user pressed "Publish"."""
+    try:
+        if post is None:
+            post = services.post_create(
+                organization=organization, by=request.user, **form.service_arguments()
+            )
+        else:
+            post = services.post_update(post=post, by=request.user, **form.service_arguments())
+        if "publish" in request.POST:
+            services.post_publish(post=post, by=request.user)
+    except ValidationError as error:
+        for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    return post
+
+
+@login_required
+def post_create(request):
+    organization = _active_organization_or_redirect(request)
+    if organization is None:
+        return redirect("accounts:dashboard")
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        post = _save(request, form, organization=organization)
+        if post is not None:
+            messages.success(request, _("The post was saved."))
+            return redirect("matchmaking:my_posts")
+    return render(
+        request, "matchmaking/post_form.html", {"form": form, "organization": organization}
+    )
+
+
+def _own_post_or_404(request, pk: int):
+    post = selectors.post_get_visible(pk=pk, user=request.user)
+    if post is None or membership_get(user=request.user, organization=post.organization) is None:
+        raise Http404
+    return post
+
+
+@login_required
+def post_edit(request, pk: int):
+    post = _own_post_or_404(request, pk)
+    form = PostForm(request.POST or None, instance=post)
+    if request.method == "POST" and form.is_valid() and _save(request, form, post=post):
+        messages.success(request, _("The post was saved."))
+        return redirect("matchmaking:my_posts")
+    return render(
+        request,
+        "matchmaking/post_form.html",
+        {"form": form, "post": post, "organization": post.organization},
+    )
+
+
+@login_required
+@require_POST
+def post_set_status(request, pk: int, action: str):
+    post = _own_post_or_404(request, pk)
+    change = {"publish": services.post_publish, "close": services.post_close}.get(action)
+    if change is None:
+        raise Http404
+    try:
+        change(post=post, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("The post is published.") if action == "publish" else _("The post is closed."),
+        )
+    return redirect("matchmaking:my_posts")
