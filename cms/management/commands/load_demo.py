@@ -38,5 +38,5 @@ class Command(BaseCommand):
         for key, (email, _slug, _role) in ROLE_LOGINS.items():
             self.stdout.write(f"  {ROLE_LABELS[key]:<48} {email}")
         self.stdout.write(
-            f"  {'site administrator (Wagtail and Django admin)':<48} {SITE_ADMIN_EMAIL}"
+            f"  {'site administrator (sets up TOTP at first sign-in)':<48} {SITE_ADMIN_EMAIL}"
         )
