@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, OrganizationKind
 from matchmaking.models import Post, PostKind
 from matchmaking.selectors import POST_SORTS
+from matchmaking.services import POST_FIELDS
 from taxonomy.models import Country, HSHeading, Region
 from taxonomy.selectors import hs_chapter_list, market_choices
 
@@ -66,17 +67,7 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = [
-            "kind",
-            "title_zh",
-            "title_en",
-            "body_zh",
-            "body_en",
-            "quantity",
-            "terms",
-            "valid_from",
-            "valid_until",
-        ]
+        fields = list(POST_FIELDS)  # what the services accept, and nothing else
         widgets = {
             "kind": forms.RadioSelect,
             "body_zh": forms.Textarea(attrs={"rows": 6}),
