@@ -75,9 +75,6 @@ class PostForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        help_texts = {
-            "body_zh": _("Paragraphs, bold, lists and links are kept; anything else is removed."),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +88,8 @@ class PostForm(forms.ModelForm):
         """cleaned_data shaped as the post services take it."""
         data = dict(self.cleaned_data)
         countries, regions = data.pop("markets")
+        if data.get("valid_from") is None:
+            data.pop("valid_from", None)
         return {**data, "market_countries": countries, "market_regions": regions}
 
 

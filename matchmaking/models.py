@@ -28,8 +28,8 @@ class Post(models.Model):
     """A supply or demand notice (供需信息), e.g. a platform's recruitment campaign.
 
     A post is listed while it is published and today lies within its validity dates; it drops
-    out of listings by itself when `valid_until` passes. Bodies hold sanitized HTML
-    (matchmaking.sanitize), written only through matchmaking.services.
+    out of listings by itself when `valid_until` passes. Bodies are plain text (shown with their
+    line breaks, escaped); posts are written only through matchmaking.services.
     """
 
     organization = models.ForeignKey(
@@ -105,6 +105,10 @@ class Post(models.Model):
         if get_language() == "en":
             return self.body_en or self.body_zh
         return self.body_zh or self.body_en
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
 
     def is_listed_on(self, day) -> bool:
         return (

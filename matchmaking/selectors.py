@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, VerificationState
@@ -11,9 +11,14 @@ from matchmaking.models import Post, PostStatus
 from taxonomy.models import HSHeading
 from taxonomy.selectors import market_country_codes
 
+# Posts without an end date sort after those that end, on SQLite and PostgreSQL alike.
 POST_SORTS = {
-    "newest": ["-published_at", "-pk"],
-    "ending": ["valid_until", "-published_at", "-pk"],
+    "newest": [F("published_at").desc(nulls_last=True), "-pk"],
+    "ending": [
+        F("valid_until").asc(nulls_last=True),
+        F("published_at").desc(nulls_last=True),
+        "-pk",
+    ],
 }
 
 

@@ -1,9 +1,10 @@
 """Every write to supply and demand posts.
 
-Any member of an organization manages its posts; nobody else does (PermissionDenied). Rich text
-is sanitized here, on the way in, so that no caller can store what the sanitizer would refuse.
+Any member of an organization manages its posts; nobody else does (PermissionDenied). A save
+and its publication happen in one transaction: a post that cannot be published is not saved.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from accounts.selectors import membership_get
 from matchmaking.models import Post, PostStatus
-from matchmaking.sanitize import sanitize_rich_text
 from taxonomy.models import Country, HSHeading, Region
 
+# The fields a post form may set (relations are passed separately).
 POST_FIELDS = (
     "kind",
     "title_zh",
@@ -35,21 +36,32 @@ def _require_member(*, organization: Organization, user: User) -> None:
         raise PermissionDenied(_("Only members of the organization can manage its posts."))
 
 
-def _apply_post_fields(
+def _publish(post: Post) -> None:
+    """Call inside the transaction that saved or locked the post."""
+    if post.valid_until is not None and post.valid_until < timezone.localdate():
+        raise ValidationError(
+            {
+                "valid_until": ValidationError(
+                    _("This post has expired: set a later end date to publish it."),
+                    code="post_expired",
+                )
+            }
+        )
+    if post.status != PostStatus.PUBLISHED:
+        # Re-opening counts as news: the post goes back to the top of "newest first".
+        post.published_at = timezone.now()
+    post.status = PostStatus.PUBLISHED
+    post.save(update_fields=["status", "published_at", "updated_at"])
+
+
+def _save(
     post: Post,
-    fields: dict,
     *,
     hs_headings: Iterable[HSHeading] | None,
     market_countries: Iterable[Country] | None,
     market_regions: Iterable[Region] | None,
+    publish: bool,
 ) -> Post:
-    unknown = set(fields) - set(POST_FIELDS)
-    if unknown:
-        raise ValueError(f"not a post field: {sorted(unknown)}")
-    for name, value in fields.items():
-        if name in ("body_zh", "body_en"):
-            value = sanitize_rich_text(value)
-        setattr(post, name, value)
     post.full_clean(exclude=["organization"])
     post.save()
     if hs_headings is not None:
@@ -58,6 +70,8 @@ def _apply_post_fields(
         post.market_countries.set(market_countries)
     if market_regions is not None:
         post.market_regions.set(market_regions)
+    if publish:
+        _publish(post)
     return post
 
 
@@ -66,19 +80,41 @@ def post_create(
     *,
     organization: Organization,
     by: User,
+    kind: str,
+    title_zh: str = "",
+    title_en: str = "",
+    body_zh: str = "",
+    body_en: str = "",
+    quantity: str = "",
+    terms: str = "",
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
     hs_headings: Iterable[HSHeading] = (),
     market_countries: Iterable[Country] = (),
     market_regions: Iterable[Region] = (),
-    **fields,
+    publish: bool = False,
 ) -> Post:
-    """Create a draft post for the organization; publish it with post_publish."""
+    """Create a post for the organization: a draft, or published at once with `publish`."""
     _require_member(organization=organization, user=by)
-    return _apply_post_fields(
-        Post(organization=organization),
-        fields,
+    post = Post(
+        organization=organization,
+        kind=kind,
+        title_zh=title_zh.strip(),
+        title_en=title_en.strip(),
+        body_zh=body_zh.strip(),
+        body_en=body_en.strip(),
+        quantity=quantity.strip(),
+        terms=terms.strip(),
+        valid_until=valid_until,
+    )
+    if valid_from is not None:
+        post.valid_from = valid_from
+    return _save(
+        post,
         hs_headings=hs_headings,
         market_countries=market_countries,
         market_regions=market_regions,
+        publish=publish,
     )
 
 
@@ -90,38 +126,33 @@ def post_update(
     hs_headings: Iterable[HSHeading] | None = None,
     market_countries: Iterable[Country] | None = None,
     market_regions: Iterable[Region] | None = None,
-    **fields,
+    publish: bool = False,
+    **fields: str | datetime.date | None,
 ) -> Post:
-    """Change a post's content; relations passed as None are left as they are."""
+    """Change a post's fields (names from POST_FIELDS); relations passed as None stay as they
+    are. With `publish`, the post is published in the same transaction or not saved at all."""
     _require_member(organization=post.organization, user=by)
+    unknown = set(fields) - set(POST_FIELDS)
+    if unknown:
+        raise ValueError(f"not a post field: {sorted(unknown)}")
     post = Post.objects.select_for_update().get(pk=post.pk)
-    return _apply_post_fields(
+    for name, value in fields.items():
+        setattr(post, name, value.strip() if isinstance(value, str) else value)
+    return _save(
         post,
-        fields,
         hs_headings=hs_headings,
         market_countries=market_countries,
         market_regions=market_regions,
+        publish=publish,
     )
 
 
 @transaction.atomic
 def post_publish(*, post: Post, by: User) -> Post:
-    """Publish a draft (or re-open a closed post). Its end date must not have passed."""
+    """Publish a draft, or re-open a closed post. Its end date must not have passed."""
     _require_member(organization=post.organization, user=by)
     post = Post.objects.select_for_update().get(pk=post.pk)
-    today = timezone.localdate()
-    if post.valid_until is not None and post.valid_until < today:
-        raise ValidationError(
-            {
-                "valid_until": ValidationError(
-                    _("This post has expired: set a later end date to publish it."),
-                    code="post_expired",
-                )
-            }
-        )
-    post.status = PostStatus.PUBLISHED
-    post.published_at = post.published_at or timezone.now()
-    post.save(update_fields=["status", "published_at", "updated_at"])
+    _publish(post)
     return post
 
 

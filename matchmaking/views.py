@@ -56,21 +56,26 @@ def my_posts(request):
 
 
 def _save(request, form: PostForm, *, post=None, organization=None):
-    """Create or update through the services; publish when the user pressed "Publish"."""
+    """One service call saves (and, for "Save and publish", publishes) the post, or nothing."""
+    publish = "publish" in request.POST
     try:
         if post is None:
-            post = services.post_create(
-                organization=organization, by=request.user, **form.service_arguments()
+            return services.post_create(
+                organization=organization,
+                by=request.user,
+                publish=publish,
+                **form.service_arguments(),
             )
-        else:
-            post = services.post_update(post=post, by=request.user, **form.service_arguments())
-        if "publish" in request.POST:
-            services.post_publish(post=post, by=request.user)
+        return services.post_update(
+            post=post, by=request.user, publish=publish, **form.service_arguments()
+        )
     except ValidationError as error:
-        for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-            form.add_error(field if field in form.fields else None, errors)
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
         return None
-    return post
 
 
 @login_required

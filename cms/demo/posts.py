@@ -186,7 +186,10 @@ def load_posts(organizations: dict[str, Organization]) -> int:
         organization = organizations[slug]
         if Post.objects.filter(organization=organization, title_zh=title_zh).exists():
             continue
-        author = organization.memberships.filter(role=MembershipRole.OWNER).first().user
+        owner = organization.memberships.filter(role=MembershipRole.OWNER).first()
+        if owner is None:
+            raise ValueError(f"demo organization {slug} has no owner to write its posts")
+        author = owner.user
         countries, regions = _markets(markets)
         valid_from = today - datetime.timedelta(days=30)
         post = post_services.post_create(
@@ -195,8 +198,8 @@ def load_posts(organizations: dict[str, Organization]) -> int:
             kind=kind,
             title_zh=title_zh,
             title_en=title_en,
-            body_zh=f"<p>{title_zh}。欢迎通过平台预约洽谈。</p>",
-            body_en=f"<p>{title_en}. Request a meeting through the platform.</p>",
+            body_zh=f"{title_zh}。\n\n欢迎通过平台预约洽谈。",
+            body_en=f"{title_en}.\n\nRequest a meeting through the platform.",
             quantity=quantity,
             terms=terms,
             valid_from=valid_from,
@@ -204,10 +207,9 @@ def load_posts(organizations: dict[str, Organization]) -> int:
             hs_headings=HSHeading.objects.filter(code__in=hs),
             market_countries=countries,
             market_regions=regions,
+            publish=days >= 0,
         )
-        if days >= 0:
-            post_services.post_publish(post=post, by=author)
-        else:  # an expired post: published while it ran, then its end date passed
+        if days < 0:  # an expired post: published while it ran, then its end date passed
             Post.objects.filter(pk=post.pk).update(status="published", published_at=timezone.now())
         created += 1
     return created

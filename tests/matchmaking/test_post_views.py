@@ -25,7 +25,7 @@ def form_data(**overrides):
         "kind": "supply",
         "title_zh": "实木餐桌，可供欧洲",
         "title_en": "Solid wood dining tables for Europe",
-        "body_zh": "<p>年产能 <strong>5万张</strong></p>",
+        "body_zh": "年产能 5 万张。\n\n可做 FSC 认证。",
         "body_en": "",
         "hs_headings": "9403, 9401",
         "markets": ["EU", "GB"],
@@ -95,7 +95,10 @@ def test_script_in_any_field_is_rendered_harmless(client, exporter_member):
         page = client.get(url).content.decode()
         assert "<script>alert" not in page
         assert "<img src=x" not in page
-        assert "javascript:alert" not in page
+        assert "<a href='javascript" not in page
+        assert 'href="javascript' not in page
+    detail = client.get(reverse("matchmaking:post_detail", args=[post.pk])).content.decode()
+    assert "&lt;script&gt;alert" in detail  # shown as the text that was typed
 
 
 def test_other_organizations_cannot_see_drafts_or_edit(client, exporter_member, outsider):
@@ -154,3 +157,30 @@ def test_listing_queries_do_not_grow_with_posts(client, exporter_member):
     few = queries()
     add_posts(8)
     assert queries() == few
+
+
+def test_publishing_an_expired_post_from_the_form_saves_nothing(client, exporter_member):
+    client.force_login(exporter_member)
+    response = client.post(
+        reverse("matchmaking:post_create"),
+        form_data(valid_from="2025-01-01", valid_until="2025-02-01"),
+    )
+    assert response.status_code == 200
+    assert "valid_until" in response.context["form"].errors
+    assert not Post.objects.exists()
+    as_draft = form_data(valid_from="2025-01-01", valid_until="2025-02-01", draft="")
+    del as_draft["publish"]
+    response = client.post(reverse("matchmaking:post_create"), as_draft)
+    assert response.status_code == 302
+    assert Post.objects.get().status == PostStatus.DRAFT
+
+
+def test_line_breaks_of_the_details_are_kept(client, exporter_member):
+    client.force_login(exporter_member)
+    client.post(reverse("matchmaking:post_create"), form_data(body_zh="第一段\n\nR&D 5 < 10"))
+    post = Post.objects.get()
+    page = client.get(reverse("matchmaking:post_detail", args=[post.pk])).content.decode()
+    assert "<p>第一段</p>" in page
+    assert "R&amp;D 5 &lt; 10" in page
+    edit = client.get(reverse("matchmaking:post_edit", args=[post.pk]))
+    assert edit.context["form"]["body_zh"].value() == "第一段\n\nR&D 5 < 10"

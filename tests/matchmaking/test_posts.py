@@ -39,13 +39,13 @@ def test_a_platform_recruits_with_a_post(platform_member):
         kind=PostKind.DEMAND,
         title_zh="招募家居卖家入驻德国站",
         title_en="Recruiting home-goods sellers for Germany",
-        body_zh="<p>前三个月<strong>免佣金</strong></p><script>alert(1)</script>",
+        body_zh="前三个月免佣金。\n\n欢迎家居品牌。",
         terms="No commission for three months",
         hs_headings=HSHeading.objects.filter(code__in=["9403", "9401"]),
         market_countries=Country.objects.filter(code="DE"),
     )
     assert post.status == PostStatus.DRAFT
-    assert post.body_zh == "<p>前三个月<strong>免佣金</strong></p>"
+    assert post.body_zh == "前三个月免佣金。\n\n欢迎家居品牌。"
     assert not selectors.post_list_public().exists()
     services.post_publish(post=post, by=platform_member)
     assert list(selectors.post_list_public()) == [post]
@@ -188,3 +188,30 @@ def test_drafts_are_visible_to_members_only(platform_member, outsider):
     assert selectors.post_get_visible(pk=draft.pk, user=AnonymousUser()) is None
     services.post_publish(post=draft, by=platform_member)
     assert selectors.post_get_visible(pk=draft.pk, user=AnonymousUser()) == draft
+
+
+def test_ending_soonest_puts_open_ended_posts_last(platform_member):
+    platform = platform_member.memberships.get().organization
+    open_ended = publish(platform, by=platform_member, title_zh="长期")
+    soon = publish(
+        platform,
+        by=platform_member,
+        title_zh="将截止",
+        valid_until=TODAY + datetime.timedelta(days=2),
+    )
+    later = publish(
+        platform,
+        by=platform_member,
+        title_zh="较晚",
+        valid_until=TODAY + datetime.timedelta(days=9),
+    )
+    assert list(selectors.post_list_public(sort="ending")) == [soon, later, open_ended]
+
+
+def test_reopening_a_post_brings_it_back_to_the_top(platform_member):
+    platform = platform_member.memberships.get().organization
+    first = publish(platform, by=platform_member, title_zh="先发")
+    second = publish(platform, by=platform_member, title_zh="后发")
+    services.post_close(post=first, by=platform_member)
+    services.post_publish(post=first, by=platform_member)
+    assert list(selectors.post_list_public()) == [first, second]
