@@ -10,6 +10,7 @@ The permission rules of the platform live here so that every app asks the same q
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import (
     MANAGER_ROLES,
@@ -82,7 +83,22 @@ def organization_can_manage(*, user, organization: Organization) -> bool:
 
 
 def organization_can_verify(*, user) -> bool:
+    """Whether the user reviews organizations at all (the verification queue)."""
     return user_is_bureau_staff(user)
+
+
+def organization_verification_refusal(*, user, organization: Organization) -> str | None:
+    """Why `user` may not verify this organization, or None when they may.
+
+    Bureau staff verify other organizations: never a bureau, never one they belong to.
+    """
+    if not organization_can_verify(user=user):
+        return gettext("Only bureau staff can verify organizations.")
+    if organization.kind == OrganizationKind.BUREAU:
+        return gettext("Bureau organizations are not subject to verification.")
+    if membership_get(user=user, organization=organization) is not None:
+        return gettext("You cannot verify an organization you belong to.")
+    return None
 
 
 def membership_list_for_user(*, user) -> QuerySet[Membership]:

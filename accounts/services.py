@@ -25,7 +25,7 @@ from accounts.models import (
 )
 from accounts.selectors import (
     organization_can_manage,
-    organization_can_verify,
+    organization_verification_refusal,
     user_is_bureau_staff,
     user_verified_emails,
 )
@@ -122,12 +122,9 @@ def organization_set_verification(
     *, organization: Organization, by: User, state: str, note: str = ""
 ) -> Organization:
     """Set the verification state. Bureau staff only; a rejection needs a reason."""
-    if not organization_can_verify(user=by):
-        raise PermissionDenied(_("Only bureau staff can verify organizations."))
-    if organization.kind == OrganizationKind.BUREAU:
-        raise PermissionDenied(_("Bureau organizations are not subject to verification."))
-    if Membership.objects.filter(user=by, organization=organization).exists():
-        raise PermissionDenied(_("You cannot verify an organization you belong to."))
+    refusal = organization_verification_refusal(user=by, organization=organization)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     if state not in VerificationState.values:
         raise ValidationError({"state": _("Unknown verification state.")})
     if state == VerificationState.REJECTED and not note.strip():

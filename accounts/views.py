@@ -19,7 +19,7 @@ from accounts.forms import (
     VerificationForm,
     assignable_roles,
 )
-from accounts.models import Organization, OrganizationKind, VerificationState
+from accounts.models import Organization, VerificationState
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -103,9 +103,8 @@ def _detail_context(request, organization: Organization, **overrides) -> dict:
     my_role = my_membership.role if my_membership else None
     can_manage = my_membership is not None and my_membership.can_manage
     can_verify = (
-        selectors.organization_can_verify(user=request.user)
-        and organization.kind != OrganizationKind.BUREAU
-        and my_membership is None
+        selectors.organization_verification_refusal(user=request.user, organization=organization)
+        is None
     )
     context = {
         "organization": organization,
