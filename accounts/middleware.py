@@ -1,10 +1,14 @@
+import functools
+
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_requires_two_factor
@@ -60,14 +64,22 @@ class BureauStaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def _is_allowed(self, path: str) -> bool:
-        if path.startswith(self.ALLOWED_PREFIXES):
-            return True
-        return path in {
-            reverse("account_logout"),
-            reverse("account_login"),
-            reverse("mfa_activate_totp"),
-            reverse("mfa_index"),
-            reverse("mfa_view_recovery_codes"),
-            reverse("mfa_generate_recovery_codes"),
-            reverse("account_reauthenticate"),
-        }
+        return path.startswith(self.ALLOWED_PREFIXES) or path in _setup_paths(get_language())
+
+
+@functools.cache
+def _setup_paths(language: str) -> frozenset[str]:
+    """The sign-in and two-factor setup pages, in one language's URLs (reversed once each)."""
+    with translation.override(language):
+        return frozenset(
+            reverse(name)
+            for name in (
+                "account_logout",
+                "account_login",
+                "mfa_activate_totp",
+                "mfa_index",
+                "mfa_view_recovery_codes",
+                "mfa_generate_recovery_codes",
+                "account_reauthenticate",
+            )
+        )
