@@ -7,8 +7,7 @@ from accounts.models import District, OrganizationKind
 from matchmaking.models import Post, PostKind
 from matchmaking.selectors import POST_SORTS
 from matchmaking.services import POST_FIELDS
-from taxonomy.models import Country, HSHeading, Region
-from taxonomy.selectors import hs_chapter_list, market_choices
+from taxonomy.selectors import hs_chapter_list, hs_heading_list, market_choices, markets_get
 
 HS_CODE_SEPARATORS = re.compile(r"[\s,，;；、]+")
 
@@ -36,7 +35,7 @@ class HSHeadingCodesField(forms.CharField):
             raise forms.ValidationError(
                 _("Not a four-digit HS heading: %(codes)s"), params={"codes": ", ".join(malformed)}
             )
-        headings = list(HSHeading.objects.filter(code__in=codes))
+        headings = list(hs_heading_list(codes=codes))
         unknown = sorted(set(codes) - {heading.code for heading in headings})
         if unknown:
             raise forms.ValidationError(
@@ -54,11 +53,7 @@ class MarketsField(forms.MultipleChoiceField):
         super().__init__(choices=market_choices, **kwargs)
 
     def clean(self, value):
-        codes = super().clean(value)
-        return (
-            list(Country.objects.filter(code__in=codes)),
-            list(Region.objects.filter(code__in=codes)),
-        )
+        return markets_get(codes=super().clean(value))
 
 
 class PostForm(forms.ModelForm):

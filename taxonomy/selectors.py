@@ -12,11 +12,16 @@ def hs_chapter_list() -> QuerySet[HSChapter]:
     return HSChapter.objects.all()
 
 
-def hs_heading_list(*, chapter: str | None = None) -> QuerySet[HSHeading]:
-    """Headings with their chapter, optionally those of one chapter (its two-digit code)."""
+def hs_heading_list(
+    *, chapter: str | None = None, codes: Iterable[str] | None = None
+) -> QuerySet[HSHeading]:
+    """Headings with their chapter; optionally those of one chapter (its two-digit code) or
+    with the given four-digit codes."""
     headings = HSHeading.objects.select_related("chapter")
     if chapter is not None:
         headings = headings.filter(chapter_id=chapter)
+    if codes is not None:
+        headings = headings.filter(code__in=list(codes))
     return headings
 
 
@@ -42,6 +47,15 @@ def market_country_codes(*, codes: Iterable[str]) -> set[str]:
         Country.objects.filter(Q(code__in=wanted) | Q(regions__code__in=wanted))
         .values_list("code", flat=True)
         .distinct()
+    )
+
+
+def markets_get(*, codes: Iterable[str]) -> tuple[list[Country], list[Region]]:
+    """The countries and the regions among a mix of market codes (unknown codes left out)."""
+    codes = list(codes)
+    return (
+        list(Country.objects.filter(code__in=codes)),
+        list(Region.objects.filter(code__in=codes)),
     )
 
 

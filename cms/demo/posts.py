@@ -8,7 +8,8 @@ from django.utils import timezone
 from accounts.models import MembershipRole, Organization
 from matchmaking import services as post_services
 from matchmaking.models import Post
-from taxonomy.models import Country, HSHeading, Region
+from taxonomy.models import Country, Region
+from taxonomy.selectors import hs_heading_list, markets_get
 
 # (organization slug, kind, title_zh, title_en, HS headings, markets, quantity, terms, days valid)
 POSTS = [
@@ -170,8 +171,7 @@ POSTS = [
 
 
 def _markets(codes: list[str]) -> tuple[list[Country], list[Region]]:
-    countries = list(Country.objects.filter(code__in=codes))
-    regions = list(Region.objects.filter(code__in=codes))
+    countries, regions = markets_get(codes=codes)
     if len(countries) + len(regions) != len(codes):
         raise ValueError(f"unknown market code among {codes}")
     return countries, regions
@@ -204,7 +204,7 @@ def load_posts(organizations: dict[str, Organization]) -> int:
             terms=terms,
             valid_from=valid_from,
             valid_until=today + datetime.timedelta(days=days) if days else None,
-            hs_headings=HSHeading.objects.filter(code__in=hs),
+            hs_headings=hs_heading_list(codes=hs),
             market_countries=countries,
             market_regions=regions,
             publish=days >= 0,
