@@ -88,17 +88,18 @@ def post_list_for_organization(*, organization: Organization) -> QuerySet[Post]:
 
 
 def post_get_visible(*, pk: int, user) -> Post | None:
-    """A post as `user` may see it: listed posts for everyone, any post for its members."""
+    """A post as `user` may see it: listed posts for everyone, any post for its members.
+
+    The post carries `viewer_is_member`, so that pages need not ask again.
+    """
     post = _with_relations(Post.objects.filter(pk=pk)).first()
     if post is None:
         return None
     organization = post.organization
-    if (
+    post.viewer_is_member = membership_get(user=user, organization=organization) is not None
+    listed = (
         post.is_listed_on(timezone.localdate())
         and organization.is_verified
         and organization.is_active
-    ):
-        return post
-    if membership_get(user=user, organization=organization) is not None:
-        return post
-    return None
+    )
+    return post if listed or post.viewer_is_member else None

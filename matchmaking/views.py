@@ -1,5 +1,7 @@
 """Supply and demand posts: the public listing, a post's page, and members' own posts."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import active_organization_get, membership_get
+from accounts.selectors import active_organization_get
 from matchmaking import selectors, services
 from matchmaking.forms import PostFilterForm, PostForm
 
@@ -33,22 +35,28 @@ def post_detail(request, pk: int):
     post = selectors.post_get_visible(pk=pk, user=request.user)
     if post is None:
         raise Http404
-    is_member = membership_get(user=request.user, organization=post.organization) is not None
-    return render(request, "matchmaking/post_detail.html", {"post": post, "is_member": is_member})
+    return render(
+        request, "matchmaking/post_detail.html", {"post": post, "is_member": post.viewer_is_member}
+    )
 
 
-def _active_organization_or_redirect(request):
-    organization = active_organization_get(user=request.user)
-    if organization is None:
-        messages.info(request, _("Register your organization, or join one, to post."))
-    return organization
+def acting_organization_required(view):
+    """Signed in and acting for an organization; the view receives it as `organization`."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        organization = active_organization_get(user=request.user)
+        if organization is None:
+            messages.info(request, _("Register your organization, or join one, to post."))
+            return redirect("accounts:dashboard")
+        return view(request, *args, organization=organization, **kwargs)
+
+    return wrapper
 
 
-@login_required
-def my_posts(request):
-    organization = _active_organization_or_redirect(request)
-    if organization is None:
-        return redirect("accounts:dashboard")
+@acting_organization_required
+def my_posts(request, organization):
     posts = selectors.post_list_for_organization(organization=organization)
     return render(
         request, "matchmaking/my_posts.html", {"organization": organization, "posts": posts}
@@ -78,11 +86,8 @@ def _save(request, form: PostForm, *, post=None, organization=None):
         return None
 
 
-@login_required
-def post_create(request):
-    organization = _active_organization_or_redirect(request)
-    if organization is None:
-        return redirect("accounts:dashboard")
+@acting_organization_required
+def post_create(request, organization):
     form = PostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         post = _save(request, form, organization=organization)
@@ -96,7 +101,7 @@ def post_create(request):
 
 def _own_post_or_404(request, pk: int):
     post = selectors.post_get_visible(pk=pk, user=request.user)
-    if post is None or membership_get(user=request.user, organization=post.organization) is None:
+    if post is None or not post.viewer_is_member:
         raise Http404
     return post
 
