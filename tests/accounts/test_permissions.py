@@ -27,12 +27,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, pages, organization):
         response = client.get(url)
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
+    organization.verification_state = VerificationState.PENDING
+    organization.save()
     response = client.post(
         reverse("accounts:organization_verify", args=[organization.pk]), {"state": "verified"}
     )
     assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
     organization.refresh_from_db()
-    assert organization.verification_state == VerificationState.VERIFIED
+    assert organization.verification_state == VerificationState.PENDING
 
 
 def test_members_see_private_data_but_cannot_edit(client, pages, organization, member):
