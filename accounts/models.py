@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from accounts.validators import LOGO_FORMATS, validate_credit_code, validate_logo
+from accounts.validators import IMAGE_FORMATS, validate_credit_code, validate_logo
 
 
 class EmailUserManager(UserManager):
@@ -108,16 +108,21 @@ class VerificationState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-def logo_upload_to(instance: "Organization", filename: str) -> str:
-    """A random name with the extension of the format Pillow found (validate_logo ran first).
+def random_image_name(*, folder: str, file) -> str:
+    """A random name with the extension of the format Pillow found in an image file that an
+    ImageFileValidator already accepted.
 
     Neither the uploader's file name nor its extension is kept: a PNG sent as "x.html" must
     not be served as HTML.
     """
-    with Image.open(instance.logo.file) as image:
-        extension = LOGO_FORMATS[image.format]
-    instance.logo.file.seek(0)
-    return f"logos/{uuid.uuid4().hex}.{extension}"
+    with Image.open(file) as image:
+        extension = IMAGE_FORMATS[image.format]
+    file.seek(0)
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
+
+
+def logo_upload_to(instance: "Organization", filename: str) -> str:
+    return random_image_name(folder="logos", file=instance.logo.file)
 
 
 class Organization(models.Model):

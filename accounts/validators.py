@@ -1,8 +1,9 @@
-"""Validators for organization data: the unified social credit code and logo images."""
+"""Validators for organization data: the unified social credit code and uploaded images."""
 
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -60,51 +61,74 @@ def validate_credit_code(value: str) -> None:
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_SIDE = 4000
-# Pillow's format name → the extension a logo is stored under.
-LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+# Pillow's format name → the extension an uploaded image is stored under.
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
-def validate_logo(file) -> None:
+@deconstructible
+class ImageFileValidator:
     """Accept only a real PNG, JPEG, WebP or GIF image within the size and pixel limits.
 
     The pixel limit is checked from the header before any decoding, so a decompression bomb
-    (a small file that expands to gigabytes) is refused without being decoded. A logo already
-    stored was checked when it was uploaded and is not opened again.
+    (a small file that expands to gigabytes) is refused without being decoded. An image already
+    stored was checked when it was uploaded and is not opened again. Used for logos here and
+    for product photos in matchmaking.
     """
-    if getattr(file, "_committed", False):
-        return
-    if file.size > LOGO_MAX_BYTES:
-        raise ValidationError(
-            _("The logo file is too large (%(size)s KB); the limit is %(limit)s KB."),
-            code="logo_too_large",
-            params={"size": file.size // 1024, "limit": LOGO_MAX_BYTES // 1024},
+
+    def __init__(self, *, max_bytes: int, max_side: int):
+        self.max_bytes = max_bytes
+        self.max_side = max_side
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, ImageFileValidator)
+            and (self.max_bytes, self.max_side) == (other.max_bytes, other.max_side)
         )
-    position = file.tell() if hasattr(file, "tell") else None
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            width, height = image.size
-            image_format = image.format
-            if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
-                raise ValidationError(
-                    _(
-                        "The logo is %(width)d×%(height)d pixels; "
-                        "each side may be at most %(limit)d pixels."
-                    ),
-                    code="logo_too_many_pixels",
-                    params={"width": width, "height": height, "limit": LOGO_MAX_SIDE},
-                )
-            image.verify()
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("The logo must be a PNG, JPEG, WebP or GIF image."), code="logo_not_image"
-        ) from None
-    finally:
-        if position is not None:
-            file.seek(position)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError(
-            _("The logo must be a PNG, JPEG, WebP or GIF image."), code="logo_not_image"
-        )
+
+    def __call__(self, file) -> None:
+        if getattr(file, "_committed", False):
+            return
+        if file.size > self.max_bytes:
+            raise ValidationError(
+                _("The image file is too large (%(size)s KB); the limit is %(limit)s KB."),
+                code="image_too_large",
+                params={"size": file.size // 1024, "limit": self.max_bytes // 1024},
+            )
+        position = file.tell() if hasattr(file, "tell") else None
+        try:
+            file.seek(0)
+            with Image.open(file) as image:
+                width, height = image.size
+                image_format = image.format
+                if width > self.max_side or height > self.max_side:
+                    raise ValidationError(
+                        _(
+                            "The image is %(width)d×%(height)d pixels; "
+                            "each side may be at most %(limit)d pixels."
+                        ),
+                        code="image_too_many_pixels",
+                        params={"width": width, "height": height, "limit": self.max_side},
+                    )
+                image.verify()
+        except ValidationError:
+            raise
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+        ):
+            raise ValidationError(
+                _("The image must be a PNG, JPEG, WebP or GIF file."), code="image_not_image"
+            ) from None
+        finally:
+            if position is not None:
+                file.seek(position)
+        if image_format not in IMAGE_FORMATS:
+            raise ValidationError(
+                _("The image must be a PNG, JPEG, WebP or GIF file."), code="image_not_image"
+            )
+
+
+validate_logo = ImageFileValidator(max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_SIDE)

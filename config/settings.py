@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Rich-text editor of profile descriptions (its static files are served locally) and the
+    # JSON API (ninja serves its Swagger UI from its own static files when installed here).
+    "django_prose_editor",
+    "ninja",
     # Background tasks (the database worker of the production shape).
     "django_tasks",
     "django_tasks_db",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from taxonomy.models import Country, HSChapter, HSHeading, Region
+from taxonomy.models import Certification, Country, HSChapter, HSHeading, Region
 
 
 class LoadedDataAdmin(admin.ModelAdmin):
@@ -52,3 +52,9 @@ class RegionAdmin(LoadedDataAdmin):
     list_display = ["code", "name_zh", "name_en", "sort_order"]
     search_fields = ["code", "name_zh", "name_en"]
     filter_horizontal = ["countries"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(LoadedDataAdmin):
+    list_display = ["code", "name_zh", "name_en", "sort_order"]
+    search_fields = ["code", "name_zh", "name_en"]

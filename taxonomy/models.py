@@ -1,4 +1,5 @@
-"""Reference data every other app reads: HS chapters and headings, countries and trade regions.
+"""Reference data every other app reads: HS chapters and headings, countries, trade regions and
+certifications.
 
 Rows are keyed by their public code (HS code, ISO 3166-1 alpha-2, region code) so that other apps'
 foreign keys and stored market lists stay meaningful across reloads and between installations.
@@ -86,3 +87,20 @@ class Region(BilingualName, models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["sort_order", "code"]
+
+
+class Certification(BilingualName, models.Model):
+    """A product or management-system certification a profile can hold or ask for."""
+
+    code = models.CharField(_("code"), max_length=20, primary_key=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name

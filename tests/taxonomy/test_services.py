@@ -4,13 +4,15 @@ import time
 import pytest
 from django.core.management import call_command
 
-from taxonomy.models import Country, HSChapter, HSHeading, Region
+from taxonomy.certifications import CERTIFICATIONS
+from taxonomy.models import Certification, Country, HSChapter, HSHeading, Region
 from taxonomy.services import taxonomy_load
 
 
 @pytest.mark.django_db
 def test_load_counts(taxonomy):
     assert taxonomy == {
+        "certifications": len(CERTIFICATIONS),
         "hs_chapters": 97,
         "hs_headings": 1229,
         "countries": Country.objects.count(),
@@ -24,6 +26,7 @@ def test_load_counts(taxonomy):
     assert Country.objects.count() >= 249
     assert not Country.objects.filter(name_zh="").exists()
     assert Region.objects.count() >= 12
+    assert Certification.objects.filter(code="CE", name_en="CE marking (EU)").exists()
 
 
 @pytest.mark.django_db

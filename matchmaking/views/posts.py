@@ -1,7 +1,5 @@
 """Supply and demand posts: the public listing, a post's page, and members' own posts."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import active_organization_get
 from matchmaking import selectors, services
-from matchmaking.forms import PostFilterForm, PostForm
+from matchmaking.forms.posts import PostFilterForm, PostForm
+from matchmaking.views.decorators import acting_organization_required
 
 PAGE_SIZE = 20
 
@@ -38,21 +36,6 @@ def post_detail(request, pk: int):
     return render(
         request, "matchmaking/post_detail.html", {"post": post, "is_member": post.viewer_is_member}
     )
-
-
-def acting_organization_required(view):
-    """Signed in and acting for an organization; the view receives it as `organization`."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        organization = active_organization_get(user=request.user)
-        if organization is None:
-            messages.info(request, _("Register your organization, or join one, to post."))
-            return redirect("accounts:dashboard")
-        return view(request, *args, organization=organization, **kwargs)
-
-    return wrapper
 
 
 @acting_organization_required

@@ -1,59 +1,14 @@
-import re
+"""Forms of supply and demand posts: the owner's form and the public listing's filters."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, OrganizationKind
+from matchmaking.forms.fields import HSHeadingCodesField, MarketsField, choices_with_any
 from matchmaking.models import Post, PostKind
 from matchmaking.selectors import POST_SORTS
 from matchmaking.services import POST_FIELDS
-from taxonomy.selectors import hs_chapter_list, hs_heading_list, market_choices, markets_get
-
-HS_CODE_SEPARATORS = re.compile(r"[\s,，;；、]+")
-
-
-class HSHeadingCodesField(forms.CharField):
-    """HS headings typed as four-digit codes ("9401, 9403"): quicker than a list of 1,229."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text", _("Four-digit HS codes separated by spaces or commas, e.g. 9401 9403.")
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, str) or value is None:
-            return value or ""
-        return " ".join(heading.code if hasattr(heading, "code") else heading for heading in value)
-
-    def clean(self, value):
-        text = super().clean(value)
-        codes = [code for code in HS_CODE_SEPARATORS.split(text or "") if code]
-        malformed = [code for code in codes if not re.fullmatch(r"\d{4}", code)]
-        if malformed:
-            raise forms.ValidationError(
-                _("Not a four-digit HS heading: %(codes)s"), params={"codes": ", ".join(malformed)}
-            )
-        headings = list(hs_heading_list(codes=codes))
-        unknown = sorted(set(codes) - {heading.code for heading in headings})
-        if unknown:
-            raise forms.ValidationError(
-                _("No such HS heading: %(codes)s"), params={"codes": ", ".join(unknown)}
-            )
-        return headings
-
-
-class MarketsField(forms.MultipleChoiceField):
-    """Countries and regions in one list; cleans to (countries, regions)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
-        super().__init__(choices=market_choices, **kwargs)
-
-    def clean(self, value):
-        return markets_get(codes=super().clean(value))
+from taxonomy.selectors import hs_chapter_list, market_choices
 
 
 class PostForm(forms.ModelForm):
@@ -88,10 +43,6 @@ class PostForm(forms.ModelForm):
         return {**data, "market_countries": countries, "market_regions": regions}
 
 
-def _choices_with_any(choices) -> list:
-    return [("", _("Any")), *choices]
-
-
 class PostFilterForm(forms.Form):
     """The public listing's filters (GET); invalid values are ignored, never an error page."""
 
@@ -111,17 +62,17 @@ class PostFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _choices_with_any(PostKind.choices)
-        self.fields["hs_chapter"].choices = _choices_with_any(
+        self.fields["kind"].choices = choices_with_any(PostKind.choices)
+        self.fields["hs_chapter"].choices = choices_with_any(
             (chapter.code, f"{chapter.code} {chapter.name}") for chapter in hs_chapter_list()
         )
-        self.fields["market"].choices = _choices_with_any(market_choices())
-        self.fields["organization_kind"].choices = _choices_with_any(
+        self.fields["market"].choices = choices_with_any(market_choices())
+        self.fields["organization_kind"].choices = choices_with_any(
             (value, label)
             for value, label in OrganizationKind.choices
             if value != OrganizationKind.BUREAU
         )
-        self.fields["district"].choices = _choices_with_any(District.choices)
+        self.fields["district"].choices = choices_with_any(District.choices)
 
     def filters(self) -> dict:
         """The valid, non-empty filters; a bad value drops only itself."""

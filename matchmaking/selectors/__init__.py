@@ -1,0 +1,33 @@
+"""Every read in matchmaking, one module per topic; import from here."""
+
+from matchmaking.selectors.posts import (
+    POST_SORTS,
+    post_get_visible,
+    post_list_for_organization,
+    post_list_public,
+    post_listed,
+)
+from matchmaking.selectors.profiles import (
+    DIRECTORY_SORTS,
+    profile_completeness_get,
+    profile_directory_list,
+    profile_get_for_organization,
+    profile_get_visible,
+    profile_present_items,
+    viewer_is_platform_member,
+)
+
+__all__ = [
+    "DIRECTORY_SORTS",
+    "POST_SORTS",
+    "post_get_visible",
+    "post_list_for_organization",
+    "post_list_public",
+    "post_listed",
+    "profile_completeness_get",
+    "profile_directory_list",
+    "profile_get_for_organization",
+    "profile_get_visible",
+    "profile_present_items",
+    "viewer_is_platform_member",
+]

@@ -1,0 +1,185 @@
+"""Reads of capability profiles and the organization directory, with their visibility rules.
+
+Who sees what:
+- an organization's own members and bureau staff see its whole profile, always;
+- anyone else sees profiles of verified, active exporters, platforms and service providers:
+  "public" ones always, "members" ones when signed in as a member of a verified organization,
+  "hidden" ones never;
+- contact details only to signed-in members of verified organizations (and, once meeting
+  requests exist, to the other side of an accepted request: issue 6).
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Membership, Organization, OrganizationKind, VerificationState
+from accounts.selectors import membership_get, user_is_bureau_staff
+from matchmaking.completeness import Completeness, profile_completeness
+from matchmaking.models import Product, Profile, Visibility
+from taxonomy.models import HSHeading
+from taxonomy.selectors import market_country_codes
+
+PROFILE_KINDS = (
+    OrganizationKind.EXPORTER,
+    OrganizationKind.PLATFORM,
+    OrganizationKind.SERVICE_PROVIDER,
+)
+
+DIRECTORY_SORTS = {
+    "complete": ["-completeness", "-updated_at", "pk"],
+    "updated": ["-updated_at", "pk"],
+    "name": ["organization__name_zh", "pk"],
+}
+
+
+def viewer_is_platform_member(user) -> bool:
+    """Signed in and a member of a verified, active organization (or bureau staff)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user_is_bureau_staff(user)
+        or Membership.objects.filter(
+            user=user,
+            organization__is_active=True,
+            organization__verification_state=VerificationState.VERIFIED,
+        ).exists()
+    )
+
+
+def _with_relations(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
+    return profiles.select_related("organization").prefetch_related(
+        Prefetch("hs_headings", queryset=HSHeading.objects.select_related("chapter")),
+        "market_countries",
+        "market_regions",
+        "certifications",
+    )
+
+
+def _visible_to(profiles: QuerySet[Profile], *, user) -> QuerySet[Profile]:
+    """Profiles of others that `user` may see in the directory (own ones are not added)."""
+    visibilities = [Visibility.PUBLIC]
+    if viewer_is_platform_member(user):
+        visibilities.append(Visibility.MEMBERS)
+    return profiles.filter(
+        visibility__in=visibilities,
+        organization__kind__in=PROFILE_KINDS,
+        organization__is_active=True,
+        organization__verification_state=VerificationState.VERIFIED,
+    )
+
+
+def profile_directory_list(
+    *,
+    user,
+    kind: str | None = None,
+    hs_chapter: str | None = None,
+    hs_heading: str | None = None,
+    market: str | None = None,
+    district: str | None = None,
+    certification: str | None = None,
+    sort: str = "complete",
+) -> QuerySet[Profile]:
+    """The directory of organizations `user` may see, filtered. `market` is a country or a
+    region code: a profile matches when its markets, regions expanded, share a country with it.
+    """
+    profiles = _visible_to(Profile.objects.all(), user=user)
+    if kind:
+        profiles = profiles.filter(organization__kind=kind)
+    if hs_heading:
+        profiles = profiles.filter(hs_headings__code=hs_heading)
+    elif hs_chapter:
+        profiles = profiles.filter(hs_headings__chapter_id=hs_chapter)
+    if market:
+        countries = market_country_codes(codes=[market])
+        profiles = profiles.filter(
+            Q(market_countries__code__in=countries)
+            | Q(market_regions__countries__code__in=countries)
+        )
+    if district:
+        profiles = profiles.filter(organization__district=district)
+    if certification:
+        profiles = profiles.filter(certifications__code=certification)
+    # A profile matching through several headings or countries appears once.
+    ordered = Profile.objects.filter(pk__in=profiles.values("pk")).order_by(
+        *DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["complete"])
+    )
+    return _with_relations(ordered)
+
+
+def profile_get_for_organization(*, organization: Organization) -> Profile | None:
+    """The organization's profile with everything its pages show, or None."""
+    return (
+        _with_relations(Profile.objects.filter(organization=organization))
+        .prefetch_related(
+            Prefetch("products", queryset=Product.objects.select_related("hs_heading")),
+            "warehouses__country",
+            "lanes__origin",
+            "lanes__destination",
+            "current_market_countries",
+            "warehouse_countries_needed",
+            "lane_destinations_needed",
+            "required_certifications",
+        )
+        .first()
+    )
+
+
+def profile_get_visible(*, organization_pk: int, user) -> Profile | None:
+    """The profile page as `user` may see it, or None (the page answers 404, never telling
+    a hidden profile from a missing one). The profile carries `viewer_is_member` and
+    `viewer_sees_contact`."""
+    organization = Organization.objects.filter(pk=organization_pk).first()
+    if organization is None or organization.kind not in PROFILE_KINDS:
+        return None
+    profile = profile_get_for_organization(organization=organization)
+    if profile is None:
+        return None
+    is_member = membership_get(user=user, organization=organization) is not None
+    privileged = is_member or user_is_bureau_staff(user)
+    if (
+        not privileged
+        and not _visible_to(Profile.objects.filter(pk=profile.pk), user=user).exists()
+    ):
+        return None
+    profile.viewer_is_member = is_member
+    profile.viewer_sees_contact = privileged or viewer_is_platform_member(user)
+    return profile
+
+
+def profile_present_items(*, profile: Profile) -> set[str]:
+    """Which completeness items (matchmaking.completeness.ITEMS) the profile has."""
+    present = set()
+    checks = {
+        "summary": profile.summary_zh or profile.summary_en,
+        "description": profile.description_zh or profile.description_en,
+        "both_languages": profile.summary_zh and profile.summary_en,
+        "hs_headings": profile.hs_headings.exists(),
+        "markets": profile.market_countries.exists() or profile.market_regions.exists(),
+        "languages": profile.languages,
+        "contact": profile.contact_name
+        and (profile.contact_phone or profile.contact_email or profile.contact_wechat),
+        "products": profile.products.exists(),
+        "product_photos": profile.products.exclude(photo="").exists(),
+        "export_volume_band": profile.export_volume_band,
+        "capacity": profile.production_capacity and profile.minimum_order,
+        "certifications": profile.certifications_other or profile.certifications.exists(),
+        "channels_wanted": profile.channels_wanted,
+        "services_needed": profile.services_needed,
+        "years_cross_border": profile.years_cross_border is not None,
+        "services_offered": profile.services_offered,
+        "merchant_requirements": profile.merchant_min_volume_band
+        or profile.requires_own_brand
+        or profile.required_certifications.exists(),
+        "incentives": profile.incentives_zh or profile.incentives_en,
+        "merchant_count_band": profile.merchant_count_band,
+        "coverage": profile.warehouses.exists() or profile.lanes.exists(),
+    }
+    for key, value in checks.items():
+        if value:
+            present.add(key)
+    return present
+
+
+def profile_completeness_get(*, profile: Profile) -> Completeness:
+    return profile_completeness(
+        kind=profile.organization.kind, present=profile_present_items(profile=profile)
+    )

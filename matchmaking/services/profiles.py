@@ -1,0 +1,276 @@
+"""Every write to capability profiles, their products, warehouses and logistics lanes.
+
+Owners and administrators of an organization edit its profile; bureau staff may too (they
+load profiles in bulk and correct them on request). Every write validates the whole row first
+and saves nothing when anything is wrong; a saved change raises the profile's data_version.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, OrganizationKind, User
+from accounts.selectors import organization_can_manage, user_is_bureau_staff
+from matchmaking.models import LogisticsLane, Product, Profile, WarehouseSite
+from matchmaking.selectors.profiles import profile_completeness_get
+from taxonomy.models import Certification, Country, HSHeading, Region
+
+EXPORTER = OrganizationKind.EXPORTER
+PLATFORM = OrganizationKind.PLATFORM
+PROVIDER = OrganizationKind.SERVICE_PROVIDER
+PROFILE_KINDS = (EXPORTER, PLATFORM, PROVIDER)
+
+# Plain fields a profile of each organization kind may set (forms, API and import use these).
+COMMON_FIELDS = (
+    "visibility",
+    "summary_zh",
+    "summary_en",
+    "description_zh",
+    "description_en",
+    "languages",
+    "contact_name",
+    "contact_title",
+    "contact_phone",
+    "contact_email",
+    "contact_wechat",
+)
+KIND_FIELDS = {
+    EXPORTER: (
+        "certifications_other",
+        "export_volume_band",
+        "production_capacity",
+        "minimum_order",
+        "brands",
+        "channels_wanted",
+        "services_needed",
+        "years_cross_border",
+    ),
+    PLATFORM: (
+        "services_offered",
+        "merchant_min_volume_band",
+        "requires_own_brand",
+        "incentives_zh",
+        "incentives_en",
+        "merchant_count_band",
+        "supports_brands_overseas",
+    ),
+    PROVIDER: ("certifications_other", "services_offered"),
+}
+# Many-to-many relations per kind, with the model their values must be.
+COMMON_RELATIONS = {"hs_headings": HSHeading, "market_countries": Country, "market_regions": Region}
+KIND_RELATIONS = {
+    EXPORTER: {
+        "certifications": Certification,
+        "current_market_countries": Country,
+        "warehouse_countries_needed": Country,
+        "lane_destinations_needed": Country,
+    },
+    PLATFORM: {"required_certifications": Certification},
+    PROVIDER: {"certifications": Certification},
+}
+
+
+def profile_fields(kind: str) -> tuple[str, ...]:
+    return COMMON_FIELDS + KIND_FIELDS.get(kind, ())
+
+
+def profile_relations(kind: str) -> dict[str, type]:
+    return COMMON_RELATIONS | KIND_RELATIONS.get(kind, {})
+
+
+def _require_editor(*, organization: Organization, user: User) -> None:
+    if not (
+        organization_can_manage(user=user, organization=organization) or user_is_bureau_staff(user)
+    ):
+        raise PermissionDenied(
+            _("Only owners and administrators of the organization can edit its profile.")
+        )
+
+
+def _require_profile_kind(organization: Organization) -> None:
+    if organization.kind not in PROFILE_KINDS:
+        raise ValidationError(
+            _("Only exporters, platforms and service providers have capability profiles.")
+        )
+
+
+def _locked_profile(organization: Organization) -> Profile:
+    """The organization's profile, created on first use, locked for the transaction."""
+    Profile.objects.get_or_create(organization=organization)
+    return (
+        Profile.objects.select_for_update()
+        .select_related("organization")
+        .get(organization=organization)
+    )
+
+
+def _bump(profile: Profile) -> None:
+    """Record a saved change: a new data version and the recomputed completeness score.
+    Call inside the transaction that locked the profile, after the change."""
+    score = profile_completeness_get(profile=profile).score
+    Profile.objects.filter(pk=profile.pk).update(
+        data_version=F("data_version") + 1, completeness=score
+    )
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    organization: Organization,
+    by: User,
+    relations: dict[str, Iterable] | None = None,
+    **fields,
+) -> Profile:
+    """Set the profile's plain `fields` and many-to-many `relations` (name → objects); what is
+    not passed stays as it is. Fields of another organization kind are refused with a
+    ValidationError naming them, so that the API can answer with field-level reasons.
+    """
+    _require_editor(organization=organization, user=by)
+    _require_profile_kind(organization)
+    relations = relations or {}
+    kind = organization.kind
+    foreign = (set(fields) - set(profile_fields(kind))) | (
+        set(relations) - set(profile_relations(kind))
+    )
+    if foreign:
+        raise ValidationError(
+            {
+                name: ValidationError(
+                    _("This field does not apply to this kind of organization."),
+                    code="field_not_for_kind",
+                )
+                for name in sorted(foreign)
+            }
+        )
+    profile = _locked_profile(organization)
+    for name, value in fields.items():
+        setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    profile.full_clean(exclude=["organization"])
+    profile.save()
+    for name, values in relations.items():
+        getattr(profile, name).set(values)
+    _bump(profile)
+    profile.refresh_from_db(fields=["data_version", "completeness"])
+    return profile
+
+
+@transaction.atomic
+def profile_ensure(*, organization: Organization) -> Profile:
+    """The organization's profile, created empty (and public) if it has none yet."""
+    _require_profile_kind(organization)
+    profile, _created = Profile.objects.get_or_create(organization=organization)
+    return profile
+
+
+def _child_saved(child, profile: Profile):
+    child.full_clean(exclude=["profile"])
+    child.save()
+    _bump(profile)
+    return child
+
+
+PRODUCT_FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "sort_order")
+
+
+@transaction.atomic
+def product_create(
+    *, organization: Organization, by: User, hs_heading: HSHeading, photo=None, **fields
+) -> Product:
+    """Add a product to an exporter's profile."""
+    _require_editor(organization=organization, user=by)
+    if organization.kind != EXPORTER:
+        raise ValidationError(_("Only exporters list products."))
+    profile = _locked_profile(organization)
+    product = Product(profile=profile, hs_heading=hs_heading)
+    for name, value in fields.items():
+        if name not in PRODUCT_FIELDS:
+            raise ValueError(f"not a product field: {name}")
+        setattr(product, name, value.strip() if isinstance(value, str) else value)
+    if photo:
+        product.photo = photo
+    return _child_saved(product, profile)
+
+
+@transaction.atomic
+def product_update(
+    *, product: Product, by: User, hs_heading: HSHeading | None = None, photo=None, **fields
+) -> Product:
+    """Change a product; `photo=False` removes its photo, None keeps it."""
+    organization = product.profile.organization
+    _require_editor(organization=organization, user=by)
+    profile = _locked_profile(organization)
+    product = Product.objects.get(pk=product.pk, profile=profile)
+    for name, value in fields.items():
+        if name not in PRODUCT_FIELDS:
+            raise ValueError(f"not a product field: {name}")
+        setattr(product, name, value.strip() if isinstance(value, str) else value)
+    if hs_heading is not None:
+        product.hs_heading = hs_heading
+    if photo is False:
+        product.photo = ""
+    elif photo:
+        product.photo = photo
+    return _child_saved(product, profile)
+
+
+@transaction.atomic
+def product_delete(*, product: Product, by: User) -> None:
+    organization = product.profile.organization
+    _require_editor(organization=organization, user=by)
+    profile = _locked_profile(organization)
+    Product.objects.filter(pk=product.pk, profile=profile).delete()
+    _bump(profile)
+
+
+@transaction.atomic
+def warehouse_add(
+    *,
+    organization: Organization,
+    by: User,
+    country: Country,
+    city: str,
+    capacity_m2: int | None = None,
+) -> WarehouseSite:
+    """List an overseas warehouse a service provider or platform operates."""
+    _require_editor(organization=organization, user=by)
+    if organization.kind not in (PROVIDER, PLATFORM):
+        raise ValidationError(_("Only service providers and platforms list warehouses."))
+    profile = _locked_profile(organization)
+    site = WarehouseSite(
+        profile=profile, country=country, city=city.strip(), capacity_m2=capacity_m2
+    )
+    return _child_saved(site, profile)
+
+
+@transaction.atomic
+def warehouse_remove(*, warehouse: WarehouseSite, by: User) -> None:
+    organization = warehouse.profile.organization
+    _require_editor(organization=organization, user=by)
+    profile = _locked_profile(organization)
+    WarehouseSite.objects.filter(pk=warehouse.pk, profile=profile).delete()
+    _bump(profile)
+
+
+@transaction.atomic
+def lane_add(
+    *, organization: Organization, by: User, origin: Country, destination: Country, mode: str
+) -> LogisticsLane:
+    """List a logistics lane a service provider runs."""
+    _require_editor(organization=organization, user=by)
+    if organization.kind != PROVIDER:
+        raise ValidationError(_("Only service providers list logistics lanes."))
+    profile = _locked_profile(organization)
+    lane = LogisticsLane(profile=profile, origin=origin, destination=destination, mode=mode)
+    return _child_saved(lane, profile)
+
+
+@transaction.atomic
+def lane_remove(*, lane: LogisticsLane, by: User) -> None:
+    organization = lane.profile.organization
+    _require_editor(organization=organization, user=by)
+    profile = _locked_profile(organization)
+    LogisticsLane.objects.filter(pk=lane.pk, profile=profile).delete()
+    _bump(profile)
