@@ -4,6 +4,7 @@ from matchmaking.selectors.posts import (
     POST_SORTS,
     post_get_visible,
     post_list_for_organization,
+    post_list_listed_for_organization,
     post_list_public,
     post_listed,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "POST_SORTS",
     "post_get_visible",
     "post_list_for_organization",
+    "post_list_listed_for_organization",
     "post_list_public",
     "post_listed",
     "profile_completeness_get",

@@ -80,6 +80,13 @@ def post_list_public(
     return _with_relations(ordered)
 
 
+def post_list_listed_for_organization(*, organization: Organization) -> QuerySet[Post]:
+    """An organization's posts that are listed today, newest first (its profile page)."""
+    return _with_relations(
+        post_listed().filter(organization=organization).order_by(*POST_SORTS["newest"])
+    )
+
+
 def post_list_for_organization(*, organization: Organization) -> QuerySet[Post]:
     """All of an organization's posts, drafts and closed ones included, for its members."""
     return _with_relations(

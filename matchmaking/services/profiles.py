@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, OrganizationKind, User
 from accounts.selectors import organization_can_manage, user_is_bureau_staff
 from matchmaking.models import LogisticsLane, Product, Profile, WarehouseSite
-from matchmaking.selectors.profiles import profile_completeness_get
+from matchmaking.selectors.profiles import PROFILE_KINDS, profile_completeness_get
 from taxonomy.models import Certification, Country, HSHeading, Region
 
 EXPORTER = OrganizationKind.EXPORTER
 PLATFORM = OrganizationKind.PLATFORM
 PROVIDER = OrganizationKind.SERVICE_PROVIDER
-PROFILE_KINDS = (EXPORTER, PLATFORM, PROVIDER)
 
 # Plain fields a profile of each organization kind may set (forms, API and import use these).
 COMMON_FIELDS = (
