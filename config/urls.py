@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import health
+from matchmaking.api import api as matchmaking_api
 
 # Both admins sign in through allauth, which asks for the authenticator code; their own login
 # forms would accept a password alone.
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", matchmaking_api.urls),
 ]
 
 if settings.DEBUG:

@@ -1,5 +1,10 @@
 """Every read in matchmaking, one module per topic; import from here."""
 
+from matchmaking.selectors.api_tokens import (
+    api_token_authenticate,
+    api_token_digest,
+    api_token_list,
+)
 from matchmaking.selectors.posts import (
     POST_SORTS,
     post_get_visible,
@@ -21,6 +26,9 @@ from matchmaking.selectors.profiles import (
 __all__ = [
     "DIRECTORY_SORTS",
     "POST_SORTS",
+    "api_token_authenticate",
+    "api_token_digest",
+    "api_token_list",
     "post_get_visible",
     "post_list_for_organization",
     "post_list_listed_for_organization",

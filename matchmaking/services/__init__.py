@@ -1,5 +1,10 @@
 """Every write in matchmaking, one module per topic; import from here."""
 
+from matchmaking.services.api_tokens import (
+    api_token_create,
+    api_token_mark_used,
+    api_token_revoke,
+)
 from matchmaking.services.posts import (
     POST_FIELDS,
     post_close,
@@ -27,6 +32,9 @@ __all__ = [
     "POST_FIELDS",
     "PRODUCT_FIELDS",
     "PROFILE_KINDS",
+    "api_token_create",
+    "api_token_mark_used",
+    "api_token_revoke",
     "lane_add",
     "lane_remove",
     "post_close",

@@ -1,0 +1,40 @@
+"""Reads of API tokens: finding the token a request presents, and an organization's list."""
+
+import hashlib
+
+from django.db.models import QuerySet
+
+from accounts.models import Organization
+from matchmaking.models import ApiToken
+
+# Secrets are 43 characters (secrets.token_urlsafe(32)); anything far longer is not one of ours,
+# and is refused before it is hashed.
+MAX_SECRET_LENGTH = 200
+
+
+def api_token_digest(secret: str) -> str:
+    """What is stored of a secret, and what a presented secret is looked up by."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken | None:
+    """The active token with this secret, of an active organization, or None.
+
+    The organization and the token's creator come with it (the API acts as them).
+    """
+    if not secret or len(secret) > MAX_SECRET_LENGTH:
+        return None
+    return (
+        ApiToken.objects.select_related("organization", "created_by")
+        .filter(
+            digest=api_token_digest(secret),
+            revoked_at__isnull=True,
+            organization__is_active=True,
+        )
+        .first()
+    )
+
+
+def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
+    """All of the organization's tokens, revoked ones included, newest first."""
+    return ApiToken.objects.filter(organization=organization).select_related("created_by")
