@@ -321,3 +321,88 @@ def user_update_preferences(*, user: User, full_name: str, preferred_language: s
     user.full_clean(exclude=["password"])
     user.save(update_fields=["full_name", "preferred_language"])
     return user
+
+
+# Organization fields a bulk import sets (the credit code identifies the organization).
+ORGANIZATION_IMPORT_FIELDS = ("name_zh", "name_en", "district", "website")
+
+
+def organization_import_refusal(
+    *, user: User, kind: str, existing: Organization | None, manages: bool
+) -> str | None:
+    """Why `user` may not create or update this organization through a bulk import, or None.
+
+    Bureau staff create and update any organization except a bureau; owners and administrators
+    update only organizations they manage (`manages`), and create none. The kind of an existing
+    organization never changes: its profile and everything matched on it depend on it.
+    Runs no query when the user's bureau status is cached, so an import can ask it per row.
+    """
+    if kind == OrganizationKind.BUREAU or (
+        existing is not None and existing.kind == OrganizationKind.BUREAU
+    ):
+        return _("Bureau organizations cannot be imported or changed by an import.")
+    if existing is not None and existing.kind != kind:
+        return _(
+            "This organization is registered as “%(kind)s”; an import cannot change its kind."
+        ) % {"kind": OrganizationKind(existing.kind).label}
+    if user_is_bureau_staff(user):
+        return None
+    if existing is None:
+        return _(
+            "Only bureau staff can add organizations; you can only update organizations "
+            "you administer."
+        )
+    if not manages:
+        return _("You can only update organizations you administer.")
+    return None
+
+
+@transaction.atomic
+def organization_import_upsert(
+    *,
+    by: User,
+    credit_code: str,
+    kind: str,
+    name_zh: str,
+    district: str,
+    name_en: str = "",
+    website: str = "",
+) -> tuple[Organization, str]:
+    """Create or update an organization by its credit code, for a bulk import.
+
+    Returns the organization and what happened: "created", "updated" or "unchanged" (nothing
+    is saved when no field differs). Refusals (see organization_import_refusal) raise
+    PermissionDenied; invalid values raise ValidationError.
+
+    An organization created by bureau staff is verified by them at once (verified_by is the
+    importing user): the bureau vouches for the data it loads. It has no members yet; nobody
+    is made its owner. No verification signal is sent, as its state did not change.
+    """
+    credit_code = normalize_credit_code(credit_code)
+    existing = Organization.objects.select_for_update().filter(credit_code=credit_code).first()
+    manages = existing is not None and organization_can_manage(user=by, organization=existing)
+    refusal = organization_import_refusal(user=by, kind=kind, existing=existing, manages=manages)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    values = {"name_zh": name_zh, "name_en": name_en, "district": district, "website": website}
+    values = {name: value.strip() for name, value in values.items()}
+    if existing is None:
+        organization = Organization(
+            kind=kind,
+            credit_code=credit_code,
+            verification_state=VerificationState.VERIFIED,
+            verified_at=timezone.now(),
+            verified_by=by,
+            **values,
+        )
+        organization.full_clean()
+        organization.save()
+        return organization, "created"
+    changed = [name for name, value in values.items() if getattr(existing, name) != value]
+    if not changed:
+        return existing, "unchanged"
+    for name in changed:
+        setattr(existing, name, values[name])
+    existing.full_clean()
+    existing.save()
+    return existing, "updated"

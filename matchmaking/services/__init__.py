@@ -5,6 +5,7 @@ from matchmaking.services.api_tokens import (
     api_token_mark_used,
     api_token_revoke,
 )
+from matchmaking.services.imports import ImportReport, organization_profile_import
 from matchmaking.services.posts import (
     POST_FIELDS,
     post_close,
@@ -32,11 +33,13 @@ __all__ = [
     "POST_FIELDS",
     "PRODUCT_FIELDS",
     "PROFILE_KINDS",
+    "ImportReport",
     "api_token_create",
     "api_token_mark_used",
     "api_token_revoke",
     "lane_add",
     "lane_remove",
+    "organization_profile_import",
     "post_close",
     "post_create",
     "post_publish",
