@@ -80,9 +80,9 @@ class ImageFileValidator:
         self.max_side = max_side
 
     def __eq__(self, other) -> bool:
-        return (
-            isinstance(other, ImageFileValidator)
-            and (self.max_bytes, self.max_side) == (other.max_bytes, other.max_side)
+        return isinstance(other, ImageFileValidator) and (self.max_bytes, self.max_side) == (
+            other.max_bytes,
+            other.max_side,
         )
 
     def __call__(self, file) -> None:
