@@ -165,7 +165,8 @@ def profile_ensure(*, organization: Organization) -> Profile:
 
 
 def _child_saved(child, profile: Profile):
-    child.full_clean(exclude=["profile"])
+    # Not excluding `profile`: the lane's uniqueness per profile is checked here, as a message.
+    child.full_clean()
     child.save()
     _bump(profile)
     return child
