@@ -12,7 +12,7 @@ from django.db import connections
 from wagtail.models import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 # The sync Playwright API runs an event loop in the test's thread; the ORM calls the tests make
 # around it are ordinary synchronous code.

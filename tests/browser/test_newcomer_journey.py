@@ -1,5 +1,5 @@
 """A newcomer's first visit, in a real browser: sign up, verify the e-mail, register the company,
-switch to English and back. Screenshots of the home page land in test-results/."""
+switch to English and back. Screenshots of the home page land in screenshots/."""
 
 import re
 

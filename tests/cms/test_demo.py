@@ -1,3 +1,5 @@
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
@@ -9,17 +11,39 @@ from accounts.selectors import user_is_bureau_staff
 from accounts.validators import validate_credit_code
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS
 from cms.models import HomePage, NewsPage
-from matchmaking.models import Post
+from matchmaking import services as matchmaking_services
+from matchmaking.models import LogisticsLane, Post, Product, Profile, WarehouseSite
 from matchmaking.selectors import post_list_public
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Some demo products carry a generated photo: keep the files out of the project."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+def demo_state() -> tuple:
+    """Row counts, and the sum of profile data versions (which any profile write raises)."""
+    return (
+        Organization.objects.count(),
+        User.objects.count(),
+        Page.objects.count(),
+        Profile.objects.count(),
+        Product.objects.count(),
+        WarehouseSite.objects.count(),
+        LogisticsLane.objects.count(),
+        Post.objects.count(),
+        sum(Profile.objects.values_list("data_version", flat=True)),
+    )
+
+
 def load_twice():
     call_command("load_demo", verbosity=0)
-    first = (Organization.objects.count(), User.objects.count(), Page.objects.count())
+    first = demo_state()
     call_command("load_demo", verbosity=0)
-    second = (Organization.objects.count(), User.objects.count(), Page.objects.count())
+    second = demo_state()
     return first, second
 
 
@@ -56,8 +80,13 @@ def test_every_demo_login_has_its_role():
         assert user_is_bureau_staff(user) == (key == "bureau_staff")
 
 
-def test_loading_again_keeps_the_editors_home_page():
+def test_loading_again_keeps_what_editors_changed():
     call_command("load_demo", verbosity=0)
+    organization = Organization.objects.get(name_en__startswith="Beijing Jingnan")
+    owner = organization.memberships.get(role="owner").user
+    matchmaking_services.profile_update(
+        organization=organization, by=owner, summary_zh="我们改写了简介。"
+    )
     home = HomePage.objects.get(depth=2, locale__language_code="zh-hans")
     home.hero_title = ""
     home.body = [("paragraph", "<p>编辑改写的正文。</p>")]
@@ -69,13 +98,78 @@ def test_loading_again_keeps_the_editors_home_page():
     assert [block.block_type for block in home.body] == ["paragraph"]
     assert "编辑改写的正文" in str(home.body[0].value)
     assert home.revisions.count() == 2
+    assert Profile.objects.get(organization=organization).summary_zh == "我们改写了简介。"
 
 
-def test_demo_posts_are_listed_and_the_expired_one_drops_out():
+def test_every_demo_company_has_a_full_bilingual_profile():
     call_command("load_demo", verbosity=0)
+    companies = Organization.objects.exclude(kind=OrganizationKind.BUREAU)
+    profiles = {
+        profile.organization_id: profile
+        for profile in Profile.objects.select_related("organization").prefetch_related(
+            "hs_headings", "market_countries", "market_regions", "products"
+        )
+    }
+    assert companies.count() == len(profiles) == 43
+    for organization in companies:
+        profile = profiles[organization.pk]
+        assert profile.summary_zh and profile.summary_en, organization.name_en
+        assert profile.hs_headings.all(), organization.name_en
+        assert [*profile.market_countries.all(), *profile.market_regions.all()]
+        assert profile.contact_name and profile.contact_email.endswith(".example.cn")
+        if organization.kind == OrganizationKind.EXPORTER and profile.description_zh:
+            assert 2 <= len(profile.products.all()) <= 4, organization.name_en
+
+    described = [profile for profile in profiles.values() if profile.description_en]
+    assert len(described) >= 35
+    assert all("<li>" in profile.description_zh for profile in described)
+    assert Profile.objects.values("hs_headings").distinct().count() >= 40
+    assert Profile.objects.filter(market_regions__isnull=False).distinct().count() >= 20
+    assert Profile.objects.filter(market_countries__isnull=False).distinct().count() >= 20
+
+    scores = sorted(profile.completeness for profile in profiles.values())
+    assert sum(score >= 70 for score in scores) >= 0.85 * len(scores)
+    assert scores[0] < 70  # a few are thin on purpose, so that the hints have work to do
+    assert scores[-1] == 100
+
+    visibility = Counter(profile.visibility for profile in profiles.values())
+    assert visibility["members"] == 3
+    assert visibility["hidden"] == 1
+    providers = Profile.objects.filter(organization__kind=OrganizationKind.SERVICE_PROVIDER)
+    assert WarehouseSite.objects.filter(profile__in=providers).values("country").distinct().count()
+    warehouse_countries = set(WarehouseSite.objects.values_list("country", flat=True))
+    assert {"DE", "US", "GB", "PL", "AE", "JP"} <= warehouse_countries
+    assert {lane.mode for lane in LogisticsLane.objects.filter(destination="DE")} >= {
+        "sea",
+        "rail",
+        "air",
+    }
+    assert WarehouseSite.objects.filter(profile__organization__kind="platform").exists()
+    assert Product.objects.exclude(photo="").exists()
+
+
+def test_demo_posts_are_many_and_the_expired_ones_drop_out():
+    call_command("load_demo", verbosity=0)
+    today = timezone.localdate()
+    posts = Post.objects.all()
+    assert posts.count() >= 60
     listed = post_list_public()
-    assert listed.count() >= 10
+    assert listed.count() >= 45
     assert {post.kind for post in listed} == {"supply", "demand"}
-    expired = Post.objects.exclude(pk__in=listed.values("pk"))
-    assert expired.count() == 1
-    assert expired.get().valid_until < timezone.localdate()
+    assert {post.organization.kind for post in listed} == {
+        "exporter",
+        "platform",
+        "service_provider",
+    }
+
+    expired = posts.filter(status="published", valid_until__lt=today)
+    assert 5 <= expired.count() <= 10
+    assert not listed.filter(pk__in=expired.values("pk")).exists()
+    assert posts.filter(status="draft").count() >= 2
+    assert posts.filter(status="closed").count() >= 2
+    assert not listed.exclude(status="published").exists()
+    # Publication dates are spread over the past weeks, not all "just now".
+    assert listed.dates("published_at", "day").count() >= 15
+    recruiting = posts.filter(organization__kind="platform", kind="demand")
+    assert recruiting.count() >= 15
+    assert recruiting.filter(terms__contains="免佣金").count() >= 3

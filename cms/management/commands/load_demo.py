@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS, SITE_ADMIN_EMAIL, load_accounts
 from cms.demo.pages import load_pages
 from cms.demo.posts import load_posts
+from cms.demo.profiles import load_profiles
 from taxonomy.selectors import country_list
 
 ROLE_LABELS = {
@@ -18,20 +19,26 @@ ROLE_LABELS = {
 
 
 class Command(BaseCommand):
-    help = "Load the bilingual demo: organizations, users, pages. Safe to run again."
+    help = (
+        "Load the bilingual demo: organizations, users, pages, capability profiles and "
+        "supply and demand posts. Safe to run again."
+    )
 
     def handle(self, *args, **options):
-        if not country_list().exists():  # the posts name HS headings and markets
+        if not country_list().exists():  # profiles and posts name HS headings, markets
             call_command("load_taxonomy", verbosity=0)
         # The demo's invitations and verification notices would otherwise flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             organizations = load_accounts()
             load_pages()
+            profiles = load_profiles(organizations)  # needs the owners load_accounts made
             posts = load_posts(organizations)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo loaded: {len(organizations)} organizations, site pages, "
-                f"{posts} new supply and demand posts."
+                f"Demo loaded: {len(organizations)} organizations, site pages; new: "
+                f"{profiles['profiles']} capability profiles, {profiles['products']} products, "
+                f"{profiles['warehouses']} warehouses, {profiles['lanes']} logistics lanes, "
+                f"{posts} supply and demand posts."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
