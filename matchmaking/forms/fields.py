@@ -1,12 +1,13 @@
-"""Form fields shared by matchmaking's forms: HS headings typed as codes, markets in one list,
-and the "any" choice of filter forms."""
+"""What matchmaking's forms share: HS headings typed as codes, markets in one list, and the
+base of the listings' filter forms."""
 
 import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taxonomy.selectors import hs_heading_list, market_choices, markets_get
+from accounts.models import District
+from taxonomy.selectors import hs_chapter_list, hs_heading_list, market_choices, markets_get
 
 HS_CODE_SEPARATORS = re.compile(r"[\s,，;；、]+")
 
@@ -57,3 +58,34 @@ class MarketsField(forms.MultipleChoiceField):
 
 def choices_with_any(choices) -> list:
     return [("", _("Any")), *choices]
+
+
+class ListingFilterForm(forms.Form):
+    """The filters every public listing offers (GET). Invalid values are ignored, never an
+    error page. Subclasses add their own fields and name their sorts in `sorts`."""
+
+    sorts: dict = {}
+
+    hs_chapter = forms.ChoiceField(label=_("HS chapter"), required=False)
+    hs_heading = forms.RegexField(
+        label=_("HS heading"), regex=r"^\d{4}$", required=False, max_length=4
+    )
+    market = forms.ChoiceField(label=_("Market"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hs_chapter"].choices = choices_with_any(
+            (chapter.code, f"{chapter.code} {chapter.name}") for chapter in hs_chapter_list()
+        )
+        self.fields["market"].choices = choices_with_any(market_choices())
+        self.fields["district"].choices = choices_with_any(District.choices)
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters; a bad value drops only itself."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        filters = {name: value for name, value in cleaned.items() if value}
+        if filters.get("sort") not in self.sorts:
+            filters.pop("sort", None)
+        return filters

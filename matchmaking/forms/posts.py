@@ -3,12 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import District, OrganizationKind
-from matchmaking.forms.fields import HSHeadingCodesField, MarketsField, choices_with_any
+from accounts.models import OrganizationKind
+from matchmaking.forms.fields import (
+    HSHeadingCodesField,
+    ListingFilterForm,
+    MarketsField,
+    choices_with_any,
+)
 from matchmaking.models import Post, PostKind
 from matchmaking.selectors import POST_SORTS
 from matchmaking.services import POST_FIELDS
-from taxonomy.selectors import hs_chapter_list, market_choices
 
 
 class PostForm(forms.ModelForm):
@@ -43,17 +47,22 @@ class PostForm(forms.ModelForm):
         return {**data, "market_countries": countries, "market_regions": regions}
 
 
-class PostFilterForm(forms.Form):
-    """The public listing's filters (GET); invalid values are ignored, never an error page."""
+class PostFilterForm(ListingFilterForm):
+    """The filters of the public listing of posts."""
+
+    sorts = POST_SORTS
+    field_order = [
+        "kind",
+        "hs_chapter",
+        "hs_heading",
+        "market",
+        "organization_kind",
+        "district",
+        "sort",
+    ]
 
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    hs_chapter = forms.ChoiceField(label=_("HS chapter"), required=False)
-    hs_heading = forms.RegexField(
-        label=_("HS heading"), regex=r"^\d{4}$", required=False, max_length=4
-    )
-    market = forms.ChoiceField(label=_("Market"), required=False)
     organization_kind = forms.ChoiceField(label=_("Posted by"), required=False)
-    district = forms.ChoiceField(label=_("District"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -63,22 +72,8 @@ class PostFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = choices_with_any(PostKind.choices)
-        self.fields["hs_chapter"].choices = choices_with_any(
-            (chapter.code, f"{chapter.code} {chapter.name}") for chapter in hs_chapter_list()
-        )
-        self.fields["market"].choices = choices_with_any(market_choices())
         self.fields["organization_kind"].choices = choices_with_any(
             (value, label)
             for value, label in OrganizationKind.choices
             if value != OrganizationKind.BUREAU
         )
-        self.fields["district"].choices = choices_with_any(District.choices)
-
-    def filters(self) -> dict:
-        """The valid, non-empty filters; a bad value drops only itself."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        filters = {name: value for name, value in cleaned.items() if value}
-        if filters.get("sort") not in POST_SORTS:
-            filters.pop("sort", None)
-        return filters

@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import Organization, VerificationState
 from accounts.selectors import membership_get
 from matchmaking.models import Post, PostStatus
+from matchmaking.selectors.filters import filter_by_goods_and_market
 from taxonomy.models import HSHeading
-from taxonomy.selectors import market_country_codes
 
 # Posts without an end date sort after those that end, on SQLite and PostgreSQL alike.
 POST_SORTS = {
@@ -60,16 +60,9 @@ def post_list_public(
     posts = post_listed(today=today)
     if kind:
         posts = posts.filter(kind=kind)
-    if hs_heading:
-        posts = posts.filter(hs_headings__code=hs_heading)
-    elif hs_chapter:
-        posts = posts.filter(hs_headings__chapter_id=hs_chapter)
-    if market:
-        countries = market_country_codes(codes=[market])
-        posts = posts.filter(
-            Q(market_countries__code__in=countries)
-            | Q(market_regions__countries__code__in=countries)
-        )
+    posts = filter_by_goods_and_market(
+        posts, hs_chapter=hs_chapter, hs_heading=hs_heading, market=market
+    )
     if organization_kind:
         posts = posts.filter(organization__kind=organization_kind)
     if district:

@@ -9,14 +9,14 @@ Who sees what:
   requests exist, to the other side of an accepted request: issue 6).
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Membership, Organization, OrganizationKind, VerificationState
 from accounts.selectors import membership_get, user_is_bureau_staff
 from matchmaking.completeness import Completeness, profile_completeness
 from matchmaking.models import Product, Profile, Visibility
+from matchmaking.selectors.filters import filter_by_goods_and_market
 from taxonomy.models import HSHeading
-from taxonomy.selectors import market_country_codes
 
 PROFILE_KINDS = (
     OrganizationKind.EXPORTER,
@@ -84,16 +84,9 @@ def profile_directory_list(
     profiles = _visible_to(Profile.objects.all(), user=user)
     if kind:
         profiles = profiles.filter(organization__kind=kind)
-    if hs_heading:
-        profiles = profiles.filter(hs_headings__code=hs_heading)
-    elif hs_chapter:
-        profiles = profiles.filter(hs_headings__chapter_id=hs_chapter)
-    if market:
-        countries = market_country_codes(codes=[market])
-        profiles = profiles.filter(
-            Q(market_countries__code__in=countries)
-            | Q(market_regions__countries__code__in=countries)
-        )
+    profiles = filter_by_goods_and_market(
+        profiles, hs_chapter=hs_chapter, hs_heading=hs_heading, market=market
+    )
     if district:
         profiles = profiles.filter(organization__district=district)
     if certification:

@@ -216,13 +216,18 @@ def product_update(
     return _child_saved(product, profile)
 
 
-@transaction.atomic
-def product_delete(*, product: Product, by: User) -> None:
-    organization = product.profile.organization
+def _child_delete(child, *, by: User) -> None:
+    """Delete a product, warehouse or lane of a profile. Call inside a transaction."""
+    organization = child.profile.organization
     _require_editor(organization=organization, user=by)
     profile = _locked_profile(organization)
-    Product.objects.filter(pk=product.pk, profile=profile).delete()
+    type(child).objects.filter(pk=child.pk, profile=profile).delete()
     _bump(profile)
+
+
+@transaction.atomic
+def product_delete(*, product: Product, by: User) -> None:
+    _child_delete(product, by=by)
 
 
 @transaction.atomic
@@ -247,11 +252,7 @@ def warehouse_add(
 
 @transaction.atomic
 def warehouse_remove(*, warehouse: WarehouseSite, by: User) -> None:
-    organization = warehouse.profile.organization
-    _require_editor(organization=organization, user=by)
-    profile = _locked_profile(organization)
-    WarehouseSite.objects.filter(pk=warehouse.pk, profile=profile).delete()
-    _bump(profile)
+    _child_delete(warehouse, by=by)
 
 
 @transaction.atomic
@@ -269,8 +270,4 @@ def lane_add(
 
 @transaction.atomic
 def lane_remove(*, lane: LogisticsLane, by: User) -> None:
-    organization = lane.profile.organization
-    _require_editor(organization=organization, user=by)
-    profile = _locked_profile(organization)
-    LogisticsLane.objects.filter(pk=lane.pk, profile=profile).delete()
-    _bump(profile)
+    _child_delete(lane, by=by)
