@@ -1,9 +1,11 @@
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
+from django.utils import translation
 
 from accounts.models import MembershipRole, OrganizationKind
 from taxonomy.services import taxonomy_load
@@ -44,6 +46,14 @@ def database_snapshot(django_db_setup) -> dict[str, str]:
         for alias in connections
         if getattr(connections[alias], "_test_serialized_contents", None)
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Chinese): a request to an English page
+    leaves English active in the thread, and reverse() would then build /en/ URLs."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
