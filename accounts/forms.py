@@ -71,6 +71,19 @@ class InvitationForm(forms.Form):
             self.fields["role"].choices = assignable_roles(acting_role)
 
 
+class FirstOwnerInvitationForm(forms.Form):
+    """Bureau staff invite the first owner of an organization without members; the role is
+    always owner, so only the address is asked."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "Someone entitled to act for the company: whoever accepts becomes its owner and "
+            "invites colleagues."
+        ),
+    )
+
+
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 

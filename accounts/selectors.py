@@ -4,7 +4,9 @@ The permission rules of the platform live here so that every app asks the same q
 - members (any role) see their organization's private data;
 - owners and admins edit it and manage its members;
 - bureau staff (members of a bureau organization, or superusers) see every organization and
-  are the only ones who verify organizations.
+  are the only ones who verify organizations;
+- an organization with no members yet (loaded by a bureau import) is handed to its company by
+  bureau staff, who invite its first owner.
 """
 
 from allauth.account.models import EmailAddress
@@ -16,6 +18,7 @@ from accounts.models import (
     MANAGER_ROLES,
     Invitation,
     Membership,
+    MembershipRole,
     Organization,
     OrganizationKind,
     User,
@@ -80,6 +83,28 @@ def organization_can_view_private(*, user, organization: Organization) -> bool:
 def organization_can_manage(*, user, organization: Organization) -> bool:
     membership = membership_get(user=user, organization=organization)
     return membership is not None and membership.role in MANAGER_ROLES
+
+
+def organization_has_members(*, organization: Organization) -> bool:
+    return Membership.objects.filter(organization=organization).exists()
+
+
+def organization_has_owner(*, organization: Organization) -> bool:
+    return Membership.objects.filter(organization=organization, role=MembershipRole.OWNER).exists()
+
+
+def organization_can_invite_first_owner(*, user, organization: Organization) -> bool:
+    """Whether `user` may invite the first owner of an organization nobody belongs to yet.
+
+    Organizations loaded by a bureau import have no members, so nobody could sign in for them;
+    bureau staff hand one over to its company by inviting its owner. Once it has members, only
+    its own owners and administrators invite. Never a bureau: its members become bureau staff.
+    """
+    return (
+        organization.kind != OrganizationKind.BUREAU
+        and user_is_bureau_staff(user)
+        and not organization_has_members(organization=organization)
+    )
 
 
 def organization_can_verify(*, user) -> bool:

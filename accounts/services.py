@@ -24,7 +24,10 @@ from accounts.models import (
     VerificationState,
 )
 from accounts.selectors import (
+    membership_get,
+    organization_can_invite_first_owner,
     organization_can_manage,
+    organization_has_owner,
     organization_verification_refusal,
     user_is_bureau_staff,
     user_verified_emails,
@@ -150,16 +153,37 @@ def organization_set_verification(
 def invitation_create(
     *, organization: Organization, by: User, email: str, role: str = MembershipRole.MEMBER
 ) -> Invitation:
-    """Invite an e-mail address to the organization. Owners and admins only.
+    """Invite an e-mail address to the organization.
 
-    Only an owner may invite another owner. An address that is already a member, or already has
-    an open invitation, is refused with a message.
+    Owners and admins invite to their organization; only an owner may invite another owner.
+    Bureau staff invite the first owner of an organization that has no members yet (one the
+    bureau imported): nobody else could, and the role must be owner, so that the company can
+    then invite its own people. An address that is already a member, or already has an open
+    invitation, is refused with a message.
     """
-    if not organization_can_manage(user=by, organization=organization):
+    by_membership = membership_get(user=by, organization=organization)
+    if by_membership is not None and by_membership.can_manage:
+        if role == MembershipRole.OWNER and by_membership.role != MembershipRole.OWNER:
+            raise PermissionDenied(_("Only an owner can invite another owner."))
+    elif organization_can_invite_first_owner(user=by, organization=organization):
+        if role != MembershipRole.OWNER:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "This organization has no members yet: invite its first owner, who "
+                        "will then invite colleagues."
+                    )
+                }
+            )
+    elif by_membership is None and user_is_bureau_staff(by):
+        raise PermissionDenied(
+            _(
+                "This organization already has members: only its owners and administrators "
+                "can invite."
+            )
+        )
+    else:
         raise PermissionDenied(_("Only owners and administrators can invite members."))
-    by_membership = Membership.objects.get(user=by, organization=organization)
-    if role == MembershipRole.OWNER and by_membership.role != MembershipRole.OWNER:
-        raise PermissionDenied(_("Only an owner can invite another owner."))
     email = User.objects.normalize_email(email).strip()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
@@ -187,7 +211,13 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
-    if not organization_can_manage(user=by, organization=invitation.organization):
+    """Withdraw an open invitation: owners and admins, and bureau staff while the organization
+    has no members (they sent its first-owner invitations)."""
+    organization = invitation.organization
+    if not (
+        organization_can_manage(user=by, organization=organization)
+        or organization_can_invite_first_owner(user=by, organization=organization)
+    ):
         raise PermissionDenied(_("Only owners and administrators can revoke invitations."))
     if invitation.is_open:
         invitation.revoked_at = timezone.now()
@@ -195,16 +225,47 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     return invitation
 
 
-def _inviter_may_still_grant(invitation: Invitation) -> bool:
-    """Rights are checked again at acceptance: an inviter since demoted or removed loses them."""
+def _acceptance_refusal(invitation: Invitation) -> ValidationError | None:
+    """Rights are checked again at acceptance: an inviter since demoted or removed loses them.
+
+    An owner invitation from bureau staff who do not belong to the organization is a first-owner
+    invitation: it holds while its sender is still bureau staff and nobody has become owner in
+    the meantime. Locks the organization's row then, so that two such invitations accepted at
+    once cannot both make an owner. Call inside the transaction that locked the invitation.
+    """
+    organization = invitation.organization
     role = (
-        Membership.objects.filter(user=invitation.invited_by, organization=invitation.organization)
+        Membership.objects.filter(user=invitation.invited_by_id, organization=organization)
         .values_list("role", flat=True)
         .first()
     )
     if role == MembershipRole.OWNER:
-        return True
-    return role == MembershipRole.ADMIN and invitation.role != MembershipRole.OWNER
+        return None
+    if role == MembershipRole.ADMIN and invitation.role != MembershipRole.OWNER:
+        return None
+    inviter = invitation.invited_by
+    first_owner_invitation = (
+        role is None
+        and invitation.role == MembershipRole.OWNER
+        and organization.kind != OrganizationKind.BUREAU
+        and inviter is not None
+        and user_is_bureau_staff(inviter)
+    )
+    if first_owner_invitation:
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        if not organization_has_owner(organization=organization):
+            return None
+        return ValidationError(
+            _(
+                "Someone else has become the owner of this organization since you were "
+                "invited; ask them to invite you."
+            ),
+            code="owner_exists",
+        )
+    return ValidationError(
+        _("The person who sent this invitation can no longer grant this role; ask for a new one."),
+        code="invitation_stale",
+    )
 
 
 @transaction.atomic
@@ -221,14 +282,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation was sent to %(email)s; sign in with that verified address.")
             % {"email": invitation.email}
         )
-    if not _inviter_may_still_grant(invitation):
-        raise ValidationError(
-            _(
-                "The person who sent this invitation can no longer grant this role; "
-                "ask for a new one."
-            ),
-            code="invitation_stale",
-        )
+    refusal = _acceptance_refusal(invitation)
+    if refusal is not None:
+        raise refusal
     membership, _created = Membership.objects.get_or_create(
         user=user, organization=invitation.organization, defaults={"role": invitation.role}
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import (
+    FirstOwnerInvitationForm,
     InvitationForm,
     MembershipRoleForm,
     OrganizationForm,
@@ -19,7 +20,7 @@ from accounts.forms import (
     VerificationForm,
     assignable_roles,
 )
-from accounts.models import Organization, VerificationState
+from accounts.models import MembershipRole, Organization, VerificationState
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -106,19 +107,26 @@ def _detail_context(request, organization: Organization, **overrides) -> dict:
         selectors.organization_verification_refusal(user=request.user, organization=organization)
         is None
     )
+    can_invite_first_owner = selectors.organization_can_invite_first_owner(
+        user=request.user, organization=organization
+    )
     context = {
         "organization": organization,
         "memberships": selectors.organization_member_list(organization=organization),
         "can_manage": can_manage,
         "can_verify": can_verify,
+        "can_invite_first_owner": can_invite_first_owner,
         "my_membership": my_membership,
         # Owners manage everyone; admins manage admins and members, never owners.
         "manageable_roles": [value for value, _label in assignable_roles(my_role)],
     }
-    if can_manage:
+    if can_manage or can_invite_first_owner:
         context["invitations"] = selectors.invitation_open_list(organization=organization)
+    if can_manage:
         context["invitation_form"] = InvitationForm(acting_role=my_role)
         context["role_choices"] = assignable_roles(my_role)
+    if can_invite_first_owner:
+        context["first_owner_form"] = FirstOwnerInvitationForm()
     if can_verify:
         context["verification_form"] = VerificationForm(
             initial={"state": organization.verification_state}
@@ -176,12 +184,18 @@ def organization_switch(request, pk: int):
 @require_POST
 def invitation_create(request, pk: int):
     organization = _private_organization_or_404(request, pk)
-    membership = selectors.membership_get(user=request.user, organization=organization)
-    form = InvitationForm(request.POST, acting_role=membership.role if membership else None)
+    if selectors.organization_can_invite_first_owner(user=request.user, organization=organization):
+        # Bureau staff only ever invite an organization's first owner: the form asks no role.
+        form_name, fixed = "first_owner_form", {"role": MembershipRole.OWNER}
+        form = FirstOwnerInvitationForm(request.POST)
+    else:
+        membership = selectors.membership_get(user=request.user, organization=organization)
+        form_name, fixed = "invitation_form", {}
+        form = InvitationForm(request.POST, acting_role=membership.role if membership else None)
     if form.is_valid():
         try:
             invitation = services.invitation_create(
-                organization=organization, by=request.user, **form.cleaned_data
+                organization=organization, by=request.user, **fixed, **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -190,7 +204,7 @@ def invitation_create(request, pk: int):
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("accounts:organization_detail", pk=organization.pk)
-    context = _detail_context(request, organization, invitation_form=form)
+    context = _detail_context(request, organization, **{form_name: form})
     return render(request, "accounts/organization_detail.html", context, status=400)
 
 

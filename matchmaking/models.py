@@ -2,10 +2,14 @@
 warehouse sites and logistics lanes) and supply and demand posts. Search and matching read both.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -13,6 +17,32 @@ from django_prose_editor.fields import ProseEditorField
 from accounts.models import Organization, random_image_name
 from accounts.validators import ImageFileValidator
 from taxonomy.models import Certification, Country, HSHeading, Region
+
+# C0 control characters other than tab, line feed and carriage return: invisible, useless in
+# business text, and refused by spreadsheets (one would break the bureau's Excel export).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class TextWithoutControlCharacters:
+    """Model mixin: clean() refuses control characters in any text field, with a message on
+    the field, whatever path (form, API, import) the text came by."""
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {
+            field.name: ValidationError(
+                _("Remove the invisible control characters from this text."),
+                code="control_characters",
+            )
+            for field in self._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+            and CONTROL_CHARACTERS.search(getattr(self, field.attname) or "")
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+BODY_MAX_LENGTH = 10_000
 
 
 class PostKind(models.TextChoices):
@@ -26,7 +56,7 @@ class PostStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Post(models.Model):
+class Post(TextWithoutControlCharacters, models.Model):
     """A supply or demand notice (供需信息), e.g. a platform's recruitment campaign.
 
     A post is listed while it is published and today lies within its validity dates; it drops
@@ -40,8 +70,12 @@ class Post(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=PostKind.choices)
     title_zh = models.CharField(_("title (Chinese)"), max_length=120, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
-    body_zh = models.TextField(_("details (Chinese)"), blank=True)
-    body_en = models.TextField(_("details (English)"), blank=True)
+    body_zh = models.TextField(
+        _("details (Chinese)"), blank=True, validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
+    )
+    body_en = models.TextField(
+        _("details (English)"), blank=True, validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
+    )
     hs_headings = models.ManyToManyField(
         HSHeading, verbose_name=_("HS headings"), related_name="posts", blank=True
     )
@@ -221,6 +255,10 @@ def _listed(values, choices) -> list[str]:
     return [label for value, label in choices.choices if value in set(values or ())]
 
 
+# Long texts stay well under a spreadsheet cell's 32,767 characters, so that an export can
+# always be imported again.
+DESCRIPTION_MAX_LENGTH = 20_000  # of sanitized HTML
+
 # Rich-text descriptions allow this much and no more; the field sanitizes every save (nh3), so
 # no script, event handler or javascript: link survives, whatever the editor or the API sends.
 DESCRIPTION_EXTENSIONS = {
@@ -235,7 +273,7 @@ DESCRIPTION_EXTENSIONS = {
 }
 
 
-class Profile(models.Model):
+class Profile(TextWithoutControlCharacters, models.Model):
     """An organization's capability profile: one per organization, written only through
     matchmaking.services. Common fields first, then those of each organization kind.
 
@@ -257,10 +295,18 @@ class Profile(models.Model):
     summary_zh = models.CharField(_("summary (Chinese)"), max_length=200, blank=True)
     summary_en = models.CharField(_("summary (English)"), max_length=200, blank=True)
     description_zh = ProseEditorField(
-        _("description (Chinese)"), extensions=DESCRIPTION_EXTENSIONS, sanitize=True, blank=True
+        _("description (Chinese)"),
+        extensions=DESCRIPTION_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
     description_en = ProseEditorField(
-        _("description (English)"), extensions=DESCRIPTION_EXTENSIONS, sanitize=True, blank=True
+        _("description (English)"),
+        extensions=DESCRIPTION_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
     hs_headings = models.ManyToManyField(
         HSHeading, verbose_name=_("HS headings"), related_name="profiles", blank=True
@@ -333,7 +379,10 @@ class Profile(models.Model):
         blank=True,
     )
     years_cross_border = models.PositiveSmallIntegerField(
-        _("years of cross-border e-commerce"), null=True, blank=True
+        _("years of cross-border e-commerce"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
     )
 
     # Platforms (and the services of service providers)
@@ -354,8 +403,16 @@ class Profile(models.Model):
         blank=True,
     )
     requires_own_brand = models.BooleanField(_("merchants must own a brand"), default=False)
-    incentives_zh = models.TextField(_("onboarding incentives and fees (Chinese)"), blank=True)
-    incentives_en = models.TextField(_("onboarding incentives and fees (English)"), blank=True)
+    incentives_zh = models.TextField(
+        _("onboarding incentives and fees (Chinese)"),
+        blank=True,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
+    incentives_en = models.TextField(
+        _("onboarding incentives and fees (English)"),
+        blank=True,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
     merchant_count_band = models.CharField(
         _("merchants on the platform"), max_length=12, choices=MerchantCountBand.choices, blank=True
     )
@@ -376,6 +433,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    def clean(self) -> None:
+        # The editor leaves markup without text ("<p><br></p>") in a field the user emptied.
+        for name in ("description_zh", "description_en"):
+            if not strip_tags(getattr(self, name)).strip():
+                setattr(self, name, "")
+        super().clean()
 
     @property
     def summary(self) -> str:
@@ -422,7 +486,7 @@ def product_photo_upload_to(instance: "Product", filename: str) -> str:
     return random_image_name(folder="products", file=instance.photo.file)
 
 
-class Product(models.Model):
+class Product(TextWithoutControlCharacters, models.Model):
     """An exporter's product line, shown on its profile with an optional photo."""
 
     profile = models.ForeignKey(
@@ -475,7 +539,7 @@ class Product(models.Model):
         return self.description_zh or self.description_en
 
 
-class WarehouseSite(models.Model):
+class WarehouseSite(TextWithoutControlCharacters, models.Model):
     """An overseas warehouse a service provider operates (or a platform offers its merchants)."""
 
     profile = models.ForeignKey(
@@ -519,6 +583,11 @@ class LogisticsLane(models.Model):
                 fields=["profile", "origin", "destination", "mode"],
                 name="lane_unique_per_profile",
                 violation_error_message=_("This lane is already listed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin=F("destination")),
+                name="lane_crosses_a_border",
+                violation_error_message=_("A lane goes from one country to another."),
             ),
         ]
 

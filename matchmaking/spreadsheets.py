@@ -44,8 +44,7 @@ from matchmaking.models import (
     ServiceType,
     Visibility,
 )
-from matchmaking.selectors.profiles import PROFILE_KINDS
-from matchmaking.services.profiles import profile_fields, profile_relations
+from matchmaking.profile_fields import PROFILE_KINDS, profile_fields, profile_relations
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000

@@ -3,16 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrganizationKind
 from matchmaking.forms.fields import ListingFilterForm, choices_with_any
+from matchmaking.profile_fields import PROFILE_KINDS
 from matchmaking.selectors import DIRECTORY_SORTS
 from taxonomy.selectors import certification_list
-
-DIRECTORY_KINDS = (
-    OrganizationKind.EXPORTER,
-    OrganizationKind.PLATFORM,
-    OrganizationKind.SERVICE_PROVIDER,
-)
 
 
 class DirectoryFilterForm(ListingFilterForm):
@@ -44,7 +38,7 @@ class DirectoryFilterForm(ListingFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = choices_with_any(
-            (kind.value, kind.label) for kind in DIRECTORY_KINDS
+            (kind.value, kind.label) for kind in PROFILE_KINDS
         )
         self.fields["certification"].choices = choices_with_any(
             (certification.code, certification.name) for certification in certification_list()

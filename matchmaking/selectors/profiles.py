@@ -11,18 +11,13 @@ Who sees what:
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import Membership, Organization, OrganizationKind, VerificationState
+from accounts.models import Membership, Organization, VerificationState
 from accounts.selectors import membership_get, user_is_bureau_staff
 from matchmaking.completeness import Completeness, profile_completeness
 from matchmaking.models import Product, Profile, Visibility
+from matchmaking.profile_fields import PROFILE_KINDS
 from matchmaking.selectors.filters import filter_by_goods_and_market
 from taxonomy.models import HSHeading
-
-PROFILE_KINDS = (
-    OrganizationKind.EXPORTER,
-    OrganizationKind.PLATFORM,
-    OrganizationKind.SERVICE_PROVIDER,
-)
 
 DIRECTORY_SORTS = {
     "complete": ["-completeness", "-updated_at", "pk"],

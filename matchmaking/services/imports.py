@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import MANAGER_ROLES, Membership, Organization, OrganizationKind, User
@@ -24,7 +24,7 @@ from accounts.selectors import user_is_bureau_staff
 from accounts.services import organization_import_refusal, organization_import_upsert
 from accounts.validators import normalize_credit_code, validate_credit_code
 from matchmaking.models import Profile
-from matchmaking.selectors.profiles import PROFILE_KINDS
+from matchmaking.profile_fields import PROFILE_KINDS
 from matchmaking.services.profiles import profile_update
 from matchmaking.spreadsheets import (
     COLUMNS,
@@ -425,6 +425,10 @@ def _import_row(
                 )
     except (ValidationError, PermissionDenied) as error:
         reasons.extend(_error_reasons(error))
+        return result
+    except IntegrityError:
+        # Another request registered the same credit code between our check and our insert.
+        reasons.append(_("This credit code was registered at the same moment; import it again."))
         return result
     result.action = CREATED if action == "created" else UPDATED
     return result

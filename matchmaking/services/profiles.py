@@ -12,72 +12,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, OrganizationKind, User
+from accounts.models import Organization, User
 from accounts.selectors import organization_can_manage, user_is_bureau_staff
 from matchmaking.models import LogisticsLane, Product, Profile, WarehouseSite
-from matchmaking.selectors.profiles import PROFILE_KINDS, profile_completeness_get
-from taxonomy.models import Certification, Country, HSHeading, Region
-
-EXPORTER = OrganizationKind.EXPORTER
-PLATFORM = OrganizationKind.PLATFORM
-PROVIDER = OrganizationKind.SERVICE_PROVIDER
-
-# Plain fields a profile of each organization kind may set (forms, API and import use these).
-COMMON_FIELDS = (
-    "visibility",
-    "summary_zh",
-    "summary_en",
-    "description_zh",
-    "description_en",
-    "languages",
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
-    "contact_wechat",
+from matchmaking.profile_fields import (
+    EXPORTER,
+    PLATFORM,
+    PROFILE_KINDS,
+    PROVIDER,
+    profile_fields,
+    profile_relations,
 )
-KIND_FIELDS = {
-    EXPORTER: (
-        "certifications_other",
-        "export_volume_band",
-        "production_capacity",
-        "minimum_order",
-        "brands",
-        "channels_wanted",
-        "services_needed",
-        "years_cross_border",
-    ),
-    PLATFORM: (
-        "services_offered",
-        "merchant_min_volume_band",
-        "requires_own_brand",
-        "incentives_zh",
-        "incentives_en",
-        "merchant_count_band",
-        "supports_brands_overseas",
-    ),
-    PROVIDER: ("certifications_other", "services_offered"),
-}
-# Many-to-many relations per kind, with the model their values must be.
-COMMON_RELATIONS = {"hs_headings": HSHeading, "market_countries": Country, "market_regions": Region}
-KIND_RELATIONS = {
-    EXPORTER: {
-        "certifications": Certification,
-        "current_market_countries": Country,
-        "warehouse_countries_needed": Country,
-        "lane_destinations_needed": Country,
-    },
-    PLATFORM: {"required_certifications": Certification},
-    PROVIDER: {"certifications": Certification},
-}
-
-
-def profile_fields(kind: str) -> tuple[str, ...]:
-    return COMMON_FIELDS + KIND_FIELDS.get(kind, ())
-
-
-def profile_relations(kind: str) -> dict[str, type]:
-    return COMMON_RELATIONS | KIND_RELATIONS.get(kind, {})
+from matchmaking.selectors.profiles import profile_completeness_get
+from taxonomy.models import Country, HSHeading
 
 
 def _require_editor(*, organization: Organization, user: User) -> None:
@@ -145,15 +92,27 @@ def profile_update(
             }
         )
     profile = _locked_profile(organization)
+    before = _snapshot(profile, fields, relations)
     for name, value in fields.items():
         setattr(profile, name, value.strip() if isinstance(value, str) else value)
     profile.full_clean(exclude=["organization"])
+    relation_ids = {name: {item.pk for item in values} for name, values in relations.items()}
+    if before == ({name: getattr(profile, name) for name in fields}, relation_ids):
+        return profile  # nothing changed: no new data version for matching to chase
     profile.save()
     for name, values in relations.items():
         getattr(profile, name).set(values)
     _bump(profile)
     profile.refresh_from_db(fields=["data_version", "completeness"])
     return profile
+
+
+def _snapshot(profile: Profile, fields: dict, relations: dict) -> tuple[dict, dict]:
+    """The stored values of the fields and relations an update names, to tell a no-op."""
+    return (
+        {name: getattr(profile, name) for name in fields},
+        {name: set(getattr(profile, name).values_list("pk", flat=True)) for name in relations},
+    )
 
 
 @transaction.atomic

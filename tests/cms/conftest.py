@@ -1,17 +1,8 @@
 import pytest
-from django.conf import settings
-from django.utils import translation
 from wagtail.models import Locale
 
 from cms.models import HomePage
 from tests.cms.utils import translate
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Start each test in Chinese: a request to /en/ leaves English active in the thread."""
-    with translation.override(settings.LANGUAGE_CODE):
-        yield
 
 
 @pytest.fixture
