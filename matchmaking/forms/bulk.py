@@ -1,13 +1,9 @@
-"""Forms of bulk import (the upload) and of the directory export (its GET filters)."""
+"""The upload form of bulk import (the export reads the directory's own filter form)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import District, OrganizationKind
-from matchmaking.selectors import DIRECTORY_SORTS
-from matchmaking.selectors.profiles import PROFILE_KINDS
 from matchmaking.spreadsheets import MAX_FILE_BYTES, MAX_ROWS, SpreadsheetError, read_rows
-from taxonomy.selectors import certification_list, hs_chapter_list, market_choices
 
 
 class ImportUploadForm(forms.Form):
@@ -26,32 +22,3 @@ class ImportUploadForm(forms.Form):
             return read_rows(self.cleaned_data["file"])
         except SpreadsheetError as error:
             raise forms.ValidationError(error.message, code="spreadsheet") from None
-
-
-class DirectoryExportFilterForm(forms.Form):
-    """The directory's GET filters, by the same names; a bad value drops only itself."""
-
-    kind = forms.ChoiceField(required=False)
-    hs_chapter = forms.ChoiceField(required=False)
-    hs_heading = forms.RegexField(regex=r"^\d{4}$", required=False, max_length=4)
-    market = forms.ChoiceField(required=False)
-    district = forms.ChoiceField(required=False, choices=District.choices)
-    certification = forms.ChoiceField(required=False)
-    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in DIRECTORY_SORTS])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (kind, OrganizationKind(kind).label) for kind in PROFILE_KINDS
-        ]
-        self.fields["hs_chapter"].choices = [
-            (chapter.code, chapter.code) for chapter in hs_chapter_list()
-        ]
-        self.fields["market"].choices = market_choices()
-        self.fields["certification"].choices = [
-            (item.code, item.code) for item in certification_list()
-        ]
-
-    def filters(self) -> dict:
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}

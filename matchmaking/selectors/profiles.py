@@ -9,7 +9,9 @@ Who sees what:
   requests exist, to the other side of an accepted request: issue 6).
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 from accounts.models import Membership, Organization, VerificationState
 from accounts.selectors import membership_get, user_is_bureau_staff
@@ -24,6 +26,15 @@ DIRECTORY_SORTS = {
     "updated": ["-updated_at", "pk"],
     "name": ["organization__name_zh", "pk"],
 }
+
+
+def _directory_order(sort: str) -> list:
+    """Sort by name in the page's language: English pages by the English name where there is
+    one, Chinese pages by the Chinese name."""
+    if sort == "name" and get_language() == "en":
+        english_name = NullIf("organization__name_en", Value(""))
+        return [Coalesce(english_name, "organization__name_zh"), "pk"]
+    return DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["complete"])
 
 
 def viewer_is_platform_member(user) -> bool:
@@ -88,7 +99,7 @@ def profile_directory_list(
         profiles = profiles.filter(certifications__code=certification)
     # A profile matching through several headings or countries appears once.
     ordered = Profile.objects.filter(pk__in=profiles.values("pk")).order_by(
-        *DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["complete"])
+        *_directory_order(sort)
     )
     return _with_relations(ordered)
 

@@ -16,7 +16,8 @@ from accounts.selectors import (
     user_is_bureau_staff,
 )
 from matchmaking import selectors
-from matchmaking.forms.bulk import DirectoryExportFilterForm, ImportUploadForm
+from matchmaking.forms.bulk import ImportUploadForm
+from matchmaking.forms.directory import DirectoryFilterForm
 from matchmaking.services import organization_profile_import
 from matchmaking.spreadsheets import (
     COLUMNS,
@@ -89,7 +90,7 @@ def directory_export(request, file_format: str):
     write, content_type = _writer(file_format)
     if not user_is_bureau_staff(request.user):
         raise PermissionDenied
-    filters = DirectoryExportFilterForm(request.GET).filters()
+    filters = DirectoryFilterForm(request.GET).filters()
     profiles = selectors.profile_directory_list(user=request.user, **filters)
     rows = [profile_row(profile) for profile in profiles]
     day = timezone.localdate().isoformat()
