@@ -168,11 +168,21 @@ def product_update(
         setattr(product, name, value.strip() if isinstance(value, str) else value)
     if hs_heading is not None:
         product.hs_heading = hs_heading
+    replaced = product.photo.name if (photo is False or photo) else ""
     if photo is False:
         product.photo = ""
     elif photo:
         product.photo = photo
-    return _child_saved(product, profile)
+    product = _child_saved(product, profile)
+    _delete_file_after_commit(product.photo.storage, replaced)
+    return product
+
+
+def _delete_file_after_commit(storage, name: str) -> None:
+    """Remove a replaced upload once the change is committed (never before: a rollback
+    would leave the row pointing at a missing file)."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _child_delete(child, *, by: User) -> None:
@@ -187,6 +197,7 @@ def _child_delete(child, *, by: User) -> None:
 @transaction.atomic
 def product_delete(*, product: Product, by: User) -> None:
     _child_delete(product, by=by)
+    _delete_file_after_commit(product.photo.storage, product.photo.name)
 
 
 @transaction.atomic

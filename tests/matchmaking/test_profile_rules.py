@@ -110,3 +110,37 @@ def test_the_admin_deletes_nothing(admin_user):
     for model_admin in site._registry.values():
         if model_admin.__module__ == "matchmaking.admin":
             assert not model_admin.has_delete_permission(request)
+
+
+def test_replaced_and_deleted_photos_leave_no_file_behind(
+    organization, owner, taxonomy, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def photo() -> SimpleUploadedFile:
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), (200, 100, 50)).save(buffer, format="PNG")
+        return SimpleUploadedFile("table.png", buffer.getvalue(), content_type="image/png")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product = services.product_create(
+            organization=organization,
+            by=owner,
+            hs_heading=HSHeading.objects.get(code="9403"),
+            name_en="Table",
+            photo=photo(),
+        )
+    first = tmp_path / product.photo.name
+    assert first.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        product = services.product_update(product=product, by=owner, photo=photo())
+    second = tmp_path / product.photo.name
+    assert second.exists() and not first.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_delete(product=product, by=owner)
+    assert not second.exists()
