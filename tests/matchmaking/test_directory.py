@@ -43,7 +43,11 @@ def make_profile(
     **fields,
 ):
     """An organization of `kind` with its owner and a profile saved through the services."""
-    names = {key: value for key, value in (("name_zh", name_zh), ("name_en", name_en)) if value}
+    names = {
+        key: value
+        for key, value in (("name_zh", name_zh), ("name_en", name_en))
+        if value is not None
+    }
     organization = OrganizationFactory(kind=kind, district=district, **names)
     owner = MembershipFactory(organization=organization, role=MembershipRole.OWNER).user
     relations = {
@@ -169,9 +173,10 @@ def test_empty_results_offer_to_clear_the_filters(client, taxonomy):
 
 
 def test_sorts(client, taxonomy):
-    sparse = make_profile(name_zh="甲公司")
+    sparse = make_profile(name_zh="甲公司", name_en="Alpha Co.")
     rich = make_profile(
         name_zh="丙公司",
+        name_en="Charlie Co.",
         summary_zh="实木家具",
         summary_en="Solid wood furniture",
         description_zh="<p>二十年经验</p>",
@@ -180,12 +185,20 @@ def test_sorts(client, taxonomy):
         contact_name="李雷",
         contact_email="li@example.com",
     )
-    middle = make_profile(name_zh="乙公司", summary_zh="玩具", headings=["9503"])
+    middle = make_profile(name_zh="乙公司", name_en="", summary_zh="玩具", headings=["9503"])
     assert rich.completeness > middle.completeness > sparse.completeness
     assert listed(client) == [rich.pk, middle.pk, sparse.pk]  # most complete first by default
     assert listed(client, sort="complete") == [rich.pk, middle.pk, sparse.pk]
-    by_name = sorted([sparse, rich, middle], key=lambda profile: profile.organization.name_zh)
-    assert listed(client, sort="name") == [profile.pk for profile in by_name]
+    with translation.override("zh-hans"):  # the English requests above left English active
+        chinese = client.get(reverse("matchmaking:directory"), {"sort": "name"})
+    # 丙 < 乙 < 甲 by code point, on SQLite and PostgreSQL (C collation) alike.
+    assert [profile.pk for profile in chinese.context["page"].object_list] == [
+        rich.pk,
+        middle.pk,
+        sparse.pk,
+    ]
+    # English pages sort by the English name, and by the Chinese one where there is none.
+    assert listed(client, sort="name") == [sparse.pk, rich.pk, middle.pk]
     services.profile_update(organization=sparse.organization, by=sparse.owner, brands="甲牌")
     assert listed(client, sort="updated")[0] == sparse.pk
 

@@ -28,7 +28,7 @@ def _photo() -> bytes:
 
 
 @pytest.fixture
-def exporter(migrated_data, taxonomy):
+def exporter(taxonomy):
     organization = OrganizationFactory(
         kind=OrganizationKind.EXPORTER,
         name_zh="北京绿木家具有限公司",
@@ -121,6 +121,7 @@ def test_an_exporter_fills_its_profile_and_the_directory_shows_it(
     expect(visitor.locator("main")).to_contain_text("Oak dining tables in stock")
     expect(visitor.locator("main")).to_contain_text("oak dining tables and chairs")
     expect(visitor.locator("main")).not_to_contain_text(EMAIL)
+    visitor.screenshot(path=str(screenshot_dir / "organization-profile-en.png"), full_page=True)
 
     visitor.goto(f"{live_server.url}/directory/")
     visitor.screenshot(path=str(screenshot_dir / "directory-zh-hans.png"), full_page=True)
