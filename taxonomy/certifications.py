@@ -29,7 +29,9 @@ CERTIFICATIONS = (
     CertificationDefinition("SASO", "沙特SASO认证", "SASO (Saudi Arabia)"),
     CertificationDefinition("HALAL", "清真认证", "Halal"),
     CertificationDefinition("ISO9001", "ISO 9001质量管理体系", "ISO 9001 quality management"),
-    CertificationDefinition("ISO14001", "ISO 14001环境管理体系", "ISO 14001 environmental management"),
+    CertificationDefinition(
+        "ISO14001", "ISO 14001环境管理体系", "ISO 14001 environmental management"
+    ),
     CertificationDefinition("ISO13485", "ISO 13485医疗器械质量体系", "ISO 13485 medical devices"),
     CertificationDefinition("ISO22000", "ISO 22000食品安全管理体系", "ISO 22000 food safety"),
     CertificationDefinition("HACCP", "HACCP食品安全体系", "HACCP"),

@@ -98,9 +98,7 @@ def profile_directory_list(
     if certification:
         profiles = profiles.filter(certifications__code=certification)
     # A profile matching through several headings or countries appears once.
-    ordered = Profile.objects.filter(pk__in=profiles.values("pk")).order_by(
-        *_directory_order(sort)
-    )
+    ordered = Profile.objects.filter(pk__in=profiles.values("pk")).order_by(*_directory_order(sort))
     return _with_relations(ordered)
 
 
