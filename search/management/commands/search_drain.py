@@ -1,0 +1,78 @@
+"""Apply every due index job to a search backend, with a progress bar.
+
+The backend is named by a dotted path to a zero-argument callable returning one (`--backend`, or
+the SEARCH_BACKEND setting). This is temporary: once the Elasticsearch and embedded backends land
+(issue 4), the command uses the configured backend and the option goes.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from search.backends import backend_from_path
+from search.selectors import index_outbox_stats
+from search.services import DrainReport, index_outbox_drain, index_outbox_retry_failed
+
+
+class Command(BaseCommand):
+    help = "Apply the due jobs of the search index outbox until none is due, then print its state."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--backend",
+            default=getattr(settings, "SEARCH_BACKEND", ""),
+            help="Dotted path to a callable returning the search backend "
+            "(temporary, until the backends land; default: the SEARCH_BACKEND setting).",
+        )
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="First make the jobs marked failed due again.",
+        )
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, backend: str, retry_failed: bool, batch_size: int, **options) -> None:
+        if not backend:
+            raise CommandError("No search backend: pass --backend or set SEARCH_BACKEND.")
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        try:
+            search_backend = backend_from_path(backend)
+        except (ImportError, TypeError) as exc:
+            raise CommandError(f"Cannot use backend {backend!r}: {exc}") from exc
+
+        if retry_failed:
+            count = index_outbox_retry_failed()
+            self.stdout.write(f"Re-queued {count} failed job(s).")
+
+        total = DrainReport()
+        with tqdm(
+            total=index_outbox_stats().due,
+            unit="job",
+            desc="Draining",
+            file=self.stderr,
+            disable=None,  # no bar when stderr is not a terminal (cron, CI)
+        ) as bar:
+            while True:
+                report = index_outbox_drain(backend=search_backend, batch_size=batch_size)
+                if not report.claimed:
+                    break
+                total += report
+                bar.update(report.claimed)
+
+        self.stdout.write(
+            f"Indexed {total.indexed}, deleted {total.deleted}, failed {total.failed} "
+            f"(marked failed: {total.gave_up})."
+        )
+        stats = index_outbox_stats()
+        line = f"Outbox: {stats.pending} pending ({stats.due} due), {stats.failed} failed"
+        if stats.oldest_pending_age is not None:
+            line += f"; oldest pending change: {stats.oldest_pending_age.total_seconds():.0f}s ago"
+        self.stdout.write(line + ".")
+        if total.failed or stats.failed:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Some jobs failed; see IndexJob.last_error. "
+                    "Failed jobs are retried with --retry-failed."
+                )
+            )
