@@ -7,3 +7,8 @@ class MatchmakingConfig(AppConfig):
 
     name = "matchmaking"
     verbose_name = _("Matchmaking")
+
+    def ready(self) -> None:
+        from matchmaking.documents import register_documents
+
+        register_documents()

@@ -9,6 +9,7 @@ from matchmaking.selectors.posts import (
     POST_SORTS,
     post_get_visible,
     post_list_for_organization,
+    post_list_indexable,
     post_list_listed_for_organization,
     post_list_public,
     post_listed,
@@ -19,6 +20,7 @@ from matchmaking.selectors.profiles import (
     profile_directory_list,
     profile_get_for_organization,
     profile_get_visible,
+    profile_list_indexable,
     profile_present_items,
     viewer_is_platform_member,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "api_token_list",
     "post_get_visible",
     "post_list_for_organization",
+    "post_list_indexable",
     "post_list_listed_for_organization",
     "post_list_public",
     "post_listed",
@@ -38,6 +41,7 @@ __all__ = [
     "profile_directory_list",
     "profile_get_for_organization",
     "profile_get_visible",
+    "profile_list_indexable",
     "profile_present_items",
     "viewer_is_platform_member",
 ]

@@ -80,6 +80,16 @@ def post_list_listed_for_organization(*, organization: Organization) -> QuerySet
     )
 
 
+def post_list_indexable(*, ids: list[int] | None = None) -> QuerySet[Post]:
+    """Posts that belong in the search index: those listed today, with what their documents
+    read. A post that expires leaves this list by itself, without a save: its document goes
+    when the index is next checked against this list."""
+    posts = post_listed()
+    if ids is not None:
+        posts = posts.filter(pk__in=ids)
+    return _with_relations(posts.order_by("pk")).prefetch_related("market_regions__countries")
+
+
 def post_list_for_organization(*, organization: Organization) -> QuerySet[Post]:
     """All of an organization's posts, drafts and closed ones included, for its members."""
     return _with_relations(

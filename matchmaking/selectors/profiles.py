@@ -102,6 +102,22 @@ def profile_directory_list(
     return _with_relations(ordered)
 
 
+def profile_list_indexable(*, organization_ids: list[int] | None = None) -> QuerySet[Profile]:
+    """Profiles that belong in the search index: public or members-only ones of verified,
+    active organizations (hidden ones never), with what their documents read."""
+    profiles = Profile.objects.filter(
+        visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS],
+        organization__kind__in=PROFILE_KINDS,
+        organization__is_active=True,
+        organization__verification_state=VerificationState.VERIFIED,
+    )
+    if organization_ids is not None:
+        profiles = profiles.filter(organization_id__in=organization_ids)
+    return _with_relations(profiles.order_by("pk")).prefetch_related(
+        "market_regions__countries", "products"
+    )
+
+
 def profile_get_for_organization(*, organization: Organization) -> Profile | None:
     """The organization's profile with everything its pages show, or None."""
     return (

@@ -1,0 +1,118 @@
+"""What matchmaking puts into the search index: organizations (with their capability profiles)
+and listed supply and demand posts. search/ runs the index; this module only says what a
+document holds (search.registry explains the contract).
+
+Only what visibility allows goes in: profiles that are public or members-only (the document
+carries its visibility, so that searches can leave members-only ones out for visitors) of
+verified, active organizations, and posts listed today. Contact details never do. Taxonomy
+names go in both languages, so that an English query finds a profile written only in Chinese
+through its HS headings and markets, and the reverse.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.html import strip_tags
+
+from matchmaking.models import Post, Profile
+from matchmaking.selectors import post_list_indexable, profile_list_indexable
+from search import registry
+
+ORGANIZATION = "organization"
+POST = "post"
+
+
+def _taxonomy(item) -> dict[str, Any]:
+    """Codes and bilingual names of a profile's or a post's HS headings and markets (regions
+    expanded to their countries, so that a search for Germany finds an EU market)."""
+    headings = list(item.hs_headings.all())
+    chapters = {heading.chapter_id: heading.chapter for heading in headings}
+    regions = list(item.market_regions.all())
+    countries = {country.code: country for country in item.market_countries.all()}
+    for region in regions:
+        countries.update({country.code: country for country in region.countries.all()})
+    named = [*headings, *chapters.values(), *regions, *item.market_countries.all()]
+    return {
+        "hs_headings": sorted(heading.code for heading in headings),
+        "hs_chapters": sorted(chapters),
+        "markets": sorted(countries),
+        "market_regions": sorted(region.code for region in regions),
+        "taxonomy_zh": " ".join(thing.name_zh for thing in named if thing.name_zh),
+        "taxonomy_en": " ".join(thing.name_en for thing in named if thing.name_en),
+    }
+
+
+def organization_document(profile: Profile) -> dict[str, Any]:
+    organization = profile.organization
+    certifications = list(profile.certifications.all())
+    products = list(profile.products.all())
+    return {
+        "id": organization.pk,
+        "kind": organization.kind,
+        "district": organization.district,
+        "visibility": profile.visibility,
+        "name_zh": organization.name_zh,
+        "name_en": organization.name_en,
+        "summary_zh": profile.summary_zh,
+        "summary_en": profile.summary_en,
+        "description_zh": strip_tags(profile.description_zh),
+        "description_en": strip_tags(profile.description_en),
+        "products_zh": " ".join(f"{p.name_zh} {p.description_zh}".strip() for p in products),
+        "products_en": " ".join(f"{p.name_en} {p.description_en}".strip() for p in products),
+        "brands": profile.brands,
+        "certifications": sorted(c.code for c in certifications),
+        "certifications_text": " ".join(
+            [*(f"{c.name_zh} {c.name_en}" for c in certifications), profile.certifications_other]
+        ).strip(),
+        "services": sorted({*profile.services_offered, *profile.services_needed}),
+        "completeness": profile.completeness,
+        "updated_at": profile.updated_at.isoformat(),
+        **_taxonomy(profile),
+    }
+
+
+def post_document(post: Post) -> dict[str, Any]:
+    organization = post.organization
+    return {
+        "id": post.pk,
+        "kind": post.kind,
+        "organization_id": organization.pk,
+        "organization_kind": organization.kind,
+        "district": organization.district,
+        "organization_name_zh": organization.name_zh,
+        "organization_name_en": organization.name_en,
+        "title_zh": post.title_zh,
+        "title_en": post.title_en,
+        "body_zh": post.body_zh,
+        "body_en": post.body_en,
+        "valid_until": post.valid_until.isoformat() if post.valid_until else None,
+        "published_at": post.published_at.isoformat() if post.published_at else None,
+        **_taxonomy(post),
+    }
+
+
+def organization_documents_load(ids: Iterable[int]) -> list[dict[str, Any]]:
+    return [
+        organization_document(profile)
+        for profile in profile_list_indexable(organization_ids=list(ids))
+    ]
+
+
+def organization_ids_indexable() -> Iterable[int]:
+    return profile_list_indexable().values_list("organization_id", flat=True)
+
+
+def post_documents_load(ids: Iterable[int]) -> list[dict[str, Any]]:
+    return [post_document(post) for post in post_list_indexable(ids=list(ids))]
+
+
+def post_ids_indexable() -> Iterable[int]:
+    return post_list_indexable().values_list("pk", flat=True)
+
+
+def register_documents() -> None:
+    """Called once from MatchmakingConfig.ready()."""
+    registry.register(
+        ORGANIZATION, load=organization_documents_load, all_ids=organization_ids_indexable
+    )
+    registry.register(POST, load=post_documents_load, all_ids=post_ids_indexable)
