@@ -4,6 +4,7 @@ from matchmaking.selectors.api_tokens import (
     api_token_authenticate,
     api_token_digest,
     api_token_list,
+    api_token_manage_refusal,
 )
 from matchmaking.selectors.posts import (
     POST_SORTS,
@@ -18,6 +19,7 @@ from matchmaking.selectors.profiles import (
     DIRECTORY_SORTS,
     profile_completeness_get,
     profile_directory_list,
+    profile_edit_refusal,
     profile_get_for_organization,
     profile_get_visible,
     profile_list_indexable,
@@ -31,6 +33,7 @@ __all__ = [
     "api_token_authenticate",
     "api_token_digest",
     "api_token_list",
+    "api_token_manage_refusal",
     "post_get_visible",
     "post_list_for_organization",
     "post_list_indexable",
@@ -39,6 +42,7 @@ __all__ = [
     "post_listed",
     "profile_completeness_get",
     "profile_directory_list",
+    "profile_edit_refusal",
     "profile_get_for_organization",
     "profile_get_visible",
     "profile_list_indexable",

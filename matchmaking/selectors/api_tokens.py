@@ -3,8 +3,10 @@
 import hashlib
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import Organization
+from accounts.selectors import organization_can_manage
 from matchmaking.models import ApiToken
 
 # Secrets are 43 characters (secrets.token_urlsafe(32)); anything far longer is not one of ours,
@@ -38,3 +40,11 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
 def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
     """All of the organization's tokens, revoked ones included, newest first."""
     return ApiToken.objects.filter(organization=organization).select_related("created_by")
+
+
+def api_token_manage_refusal(*, user, organization: Organization) -> str | None:
+    """Why `user` may not create or revoke the organization's tokens, or None when they may
+    (owners and administrators)."""
+    if organization_can_manage(user=user, organization=organization):
+        return None
+    return gettext("Only owners and administrators of the organization can manage its API tokens.")

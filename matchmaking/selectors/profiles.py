@@ -11,10 +11,10 @@ Who sees what:
 
 from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from accounts.models import Membership, Organization, VerificationState
-from accounts.selectors import membership_get, user_is_bureau_staff
+from accounts.selectors import membership_get, organization_can_manage, user_is_bureau_staff
 from matchmaking.completeness import Completeness, profile_completeness
 from matchmaking.models import Product, Profile, Visibility
 from matchmaking.profile_fields import PROFILE_KINDS
@@ -49,6 +49,14 @@ def viewer_is_platform_member(user) -> bool:
             organization__verification_state=VerificationState.VERIFIED,
         ).exists()
     )
+
+
+def profile_edit_refusal(*, user, organization: Organization) -> str | None:
+    """Why `user` may not edit the organization's profile, or None when they may: owners and
+    administrators of the organization, and bureau staff, edit it."""
+    if organization_can_manage(user=user, organization=organization) or user_is_bureau_staff(user):
+        return None
+    return gettext("Only owners and administrators of the organization can edit its profile.")
 
 
 def _with_relations(profiles: QuerySet[Profile]) -> QuerySet[Profile]:

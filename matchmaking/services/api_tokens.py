@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from accounts.selectors import organization_can_manage
 from matchmaking.models import ApiToken
-from matchmaking.selectors.api_tokens import api_token_digest
+from matchmaking.selectors.api_tokens import api_token_digest, api_token_manage_refusal
 
 # Enough for every integration an organization plausibly runs; a runaway script that creates
 # tokens in a loop stops here.
@@ -27,10 +26,9 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def _require_manager(*, organization: Organization, user: User) -> None:
-    if not organization_can_manage(user=user, organization=organization):
-        raise PermissionDenied(
-            _("Only owners and administrators of the organization can manage its API tokens.")
-        )
+    refusal = api_token_manage_refusal(user=user, organization=organization)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic

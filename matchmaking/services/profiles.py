@@ -13,7 +13,6 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from accounts.selectors import organization_can_manage, user_is_bureau_staff
 from matchmaking.models import LogisticsLane, Product, Profile, WarehouseSite
 from matchmaking.profile_fields import (
     EXPORTER,
@@ -23,17 +22,14 @@ from matchmaking.profile_fields import (
     profile_fields,
     profile_relations,
 )
-from matchmaking.selectors.profiles import profile_completeness_get
+from matchmaking.selectors.profiles import profile_completeness_get, profile_edit_refusal
 from taxonomy.models import Country, HSHeading
 
 
 def _require_editor(*, organization: Organization, user: User) -> None:
-    if not (
-        organization_can_manage(user=user, organization=organization) or user_is_bureau_staff(user)
-    ):
-        raise PermissionDenied(
-            _("Only owners and administrators of the organization can edit its profile.")
-        )
+    refusal = profile_edit_refusal(user=user, organization=organization)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _require_profile_kind(organization: Organization) -> None:

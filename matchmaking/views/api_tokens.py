@@ -10,30 +10,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import organization_can_manage
 from matchmaking.forms.api_tokens import ApiTokenForm
-from matchmaking.selectors.api_tokens import api_token_list
+from matchmaking.selectors.api_tokens import api_token_list, api_token_manage_refusal
 from matchmaking.services.api_tokens import api_token_create, api_token_revoke
 from matchmaking.views.decorators import acting_organization_required
-
-
-def _require_manager(request, organization) -> None:
-    if not organization_can_manage(user=request.user, organization=organization):
-        raise PermissionDenied(
-            _("Only owners and administrators of the organization can manage its API tokens.")
-        )
 
 
 # The page may carry a secret right after a token is created: never keep it in a cache.
 @never_cache
 @acting_organization_required
 def token_list(request, organization):
-    can_manage = organization_can_manage(user=request.user, organization=organization)
+    refusal = api_token_manage_refusal(user=request.user, organization=organization)
     form = ApiTokenForm(request.POST or None)
     created = secret = None
     status = 200
     if request.method == "POST":
-        _require_manager(request, organization)
+        if refusal:  # before validating: a member learns nothing from the form's errors
+            raise PermissionDenied(refusal)
         if form.is_valid():
             try:
                 created, secret = api_token_create(
@@ -53,7 +46,7 @@ def token_list(request, organization):
             "organization": organization,
             "tokens": api_token_list(organization=organization),
             "form": form,
-            "can_manage": can_manage,
+            "can_manage": refusal is None,
             "created": created,
             "secret": secret,
             "docs_url": reverse("api-v1:openapi-view"),
@@ -68,7 +61,6 @@ def token_revoke(request, pk: int, organization):
     token = api_token_list(organization=organization).filter(pk=pk).first()
     if token is None:
         raise Http404
-    _require_manager(request, organization)
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("matchmaking:api_tokens")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization, OrganizationKind
-from accounts.selectors import organization_can_manage, user_is_bureau_staff
 from matchmaking import selectors, services
 from matchmaking.completeness import profile_completeness
 from matchmaking.forms.profiles import (
@@ -33,20 +32,13 @@ LANE_KINDS = (OrganizationKind.SERVICE_PROVIDER,)
 
 def _can_edit(user, organization: Organization) -> bool:
     """The services' own rule, asked first so that the page can offer the form or not."""
-    return organization_can_manage(user=user, organization=organization) or user_is_bureau_staff(
-        user
-    )
-
-
-def _refuse() -> PermissionDenied:
-    return PermissionDenied(
-        _("Only owners and administrators of the organization can edit its profile.")
-    )
+    return selectors.profile_edit_refusal(user=user, organization=organization) is None
 
 
 def _require_editor(request, organization: Organization) -> None:
-    if not _can_edit(request.user, organization):
-        raise _refuse()
+    refusal = selectors.profile_edit_refusal(user=request.user, organization=organization)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _profile(organization: Organization) -> Profile | None:
@@ -61,7 +53,7 @@ def profile_edit(request, organization):
         )
     can_edit = _can_edit(request.user, organization)
     if request.method == "POST" and not can_edit:
-        raise _refuse()
+        _require_editor(request, organization)
     profile = _profile(organization)
     # Scored before the form is bound: binding writes the typed values onto the instance.
     if profile is None:
@@ -200,7 +192,7 @@ def coverage_edit(request, organization):
         return redirect("matchmaking:profile_edit")
     can_edit = _can_edit(request.user, organization)
     if request.method == "POST" and not can_edit:
-        raise _refuse()
+        _require_editor(request, organization)
     profile = _profile(organization)
     warehouses = list(profile.warehouses.all()) if profile else []
     lanes = list(profile.lanes.all()) if profile else []
