@@ -23,6 +23,7 @@ from matchmaking.selectors.profiles import (
     profile_get_for_organization,
     profile_get_visible,
     profile_list_indexable,
+    profile_part_get,
     profile_present_items,
     viewer_is_platform_member,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "profile_get_for_organization",
     "profile_get_visible",
     "profile_list_indexable",
+    "profile_part_get",
     "profile_present_items",
     "viewer_is_platform_member",
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext
 from accounts.models import Membership, Organization, VerificationState
 from accounts.selectors import membership_get, organization_can_manage, user_is_bureau_staff
 from matchmaking.completeness import Completeness, profile_completeness
-from matchmaking.models import Product, Profile, Visibility
+from matchmaking.models import LogisticsLane, Product, Profile, Visibility, WarehouseSite
 from matchmaking.profile_fields import PROFILE_KINDS
 from matchmaking.selectors.filters import filter_by_goods_and_market
 from taxonomy.models import HSHeading
@@ -68,10 +68,11 @@ def _with_relations(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
     )
 
 
-def _visible_to(profiles: QuerySet[Profile], *, user) -> QuerySet[Profile]:
-    """Profiles of others that `user` may see in the directory (own ones are not added)."""
+def _visible_to(profiles: QuerySet[Profile], *, platform_member: bool) -> QuerySet[Profile]:
+    """Profiles of others that a viewer may see (own ones are not added); `platform_member`
+    is viewer_is_platform_member(viewer), asked once by the caller."""
     visibilities = [Visibility.PUBLIC]
-    if viewer_is_platform_member(user):
+    if platform_member:
         visibilities.append(Visibility.MEMBERS)
     return profiles.filter(
         visibility__in=visibilities,
@@ -95,7 +96,7 @@ def profile_directory_list(
     """The directory of organizations `user` may see, filtered. `market` is a country or a
     region code: a profile matches when its markets, regions expanded, share a country with it.
     """
-    profiles = _visible_to(Profile.objects.all(), user=user)
+    profiles = _visible_to(Profile.objects.all(), platform_member=viewer_is_platform_member(user))
     if kind:
         profiles = profiles.filter(organization__kind=kind)
     profiles = filter_by_goods_and_market(
@@ -144,6 +145,21 @@ def profile_get_for_organization(*, organization: Organization) -> Profile | Non
     )
 
 
+# A profile's parts, by the name the pages use for them.
+PROFILE_PARTS = {"products": Product, "warehouses": WarehouseSite, "lanes": LogisticsLane}
+
+
+def profile_part_get(*, organization: Organization, part: str, pk: int):
+    """One product, warehouse or lane (`part` names which) of the organization's profile, or
+    None, also for another organization's: one query, not the whole profile."""
+    return (
+        PROFILE_PARTS[part]
+        .objects.select_related("profile__organization")
+        .filter(pk=pk, profile__organization=organization)
+        .first()
+    )
+
+
 def profile_get_visible(*, organization_pk: int, user) -> Profile | None:
     """The profile page as `user` may see it, or None (the page answers 404, never telling
     a hidden profile from a missing one). The profile carries `viewer_is_member` and
@@ -151,18 +167,19 @@ def profile_get_visible(*, organization_pk: int, user) -> Profile | None:
     organization = Organization.objects.filter(pk=organization_pk).first()
     if organization is None or organization.kind not in PROFILE_KINDS:
         return None
+    is_member = membership_get(user=user, organization=organization) is not None
+    privileged = is_member or user_is_bureau_staff(user)
+    platform_member = privileged or viewer_is_platform_member(user)
+    # Decided before the page's data is loaded: a refused viewer costs no prefetching.
+    if not privileged:
+        others = Profile.objects.filter(organization=organization)
+        if not _visible_to(others, platform_member=platform_member).exists():
+            return None
     profile = profile_get_for_organization(organization=organization)
     if profile is None:
         return None
-    is_member = membership_get(user=user, organization=organization) is not None
-    privileged = is_member or user_is_bureau_staff(user)
-    if (
-        not privileged
-        and not _visible_to(Profile.objects.filter(pk=profile.pk), user=user).exists()
-    ):
-        return None
     profile.viewer_is_member = is_member
-    profile.viewer_sees_contact = privileged or viewer_is_platform_member(user)
+    profile.viewer_sees_contact = platform_member
     return profile
 
 

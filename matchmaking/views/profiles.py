@@ -96,12 +96,10 @@ def profile_edit(request, organization):
 # --- Products -----------------------------------------------------------------------------------
 
 
-def _own_or_404(organization: Organization, pk: int, related: str):
-    """A product, warehouse or lane (`related` names which) of the acting organization's
+def _own_or_404(organization: Organization, pk: int, part: str):
+    """A product, warehouse or lane (`part` names which) of the acting organization's
     profile; another organization's is a 404, never a 403."""
-    profile = _profile(organization)
-    children = getattr(profile, related).all() if profile else ()
-    child = next((child for child in children if child.pk == pk), None)
+    child = selectors.profile_part_get(organization=organization, part=part, pk=pk)
     if child is None:
         raise Http404
     return child
