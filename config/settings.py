@@ -168,12 +168,15 @@ TASKS = {
 }
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "xbec")
+# Seconds a search waits for Elasticsearch before answering from the embedded index instead.
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "2"))
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "modelsearch.backends.elasticsearch8",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "xbec") + "_wagtail",
+            "INDEX": ELASTICSEARCH_INDEX_PREFIX + "_wagtail",
             "TIMEOUT": 5,
         }
     }

@@ -14,12 +14,96 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from matchmaking.models import Post, Profile
+from matchmaking.models import Post, Profile, Visibility
 from matchmaking.selectors import post_list_indexable, profile_list_indexable
 from search import registry
+from search.registry import BODY, SUMMARY, TITLE, DocumentSchema
 
 ORGANIZATION = "organization"
 POST = "post"
+
+# Keywords both document types share, with one meaning, so that one facet counts both: "kind" is
+# the organization's kind (exporter, platform, service provider) on posts too, and "visibility"
+# is "public" on posts (a listed post is public).
+SHARED_KEYWORDS = (
+    "type",
+    "kind",
+    "district",
+    "visibility",
+    "hs_chapters",
+    "hs_headings",
+    "markets",
+    "market_regions",
+)
+TAXONOMY_TEXT = {"taxonomy_zh": BODY, "taxonomy_en": BODY}
+
+ORGANIZATION_SCHEMA = DocumentSchema(
+    text={
+        "name_zh": TITLE,
+        "name_en": TITLE,
+        "summary_zh": SUMMARY,
+        "summary_en": SUMMARY,
+        "products_zh": SUMMARY,
+        "products_en": SUMMARY,
+        "brands": SUMMARY,
+        "description_zh": BODY,
+        "description_en": BODY,
+        "certifications_text": BODY,
+        **TAXONOMY_TEXT,
+    },
+    keywords=(*SHARED_KEYWORDS, "certifications", "services"),
+    date="updated_at",
+    suggest=("name_zh", "name_en", "product_names"),
+    stored=(
+        "type",
+        "kind",
+        "district",
+        "name_zh",
+        "name_en",
+        "summary_zh",
+        "summary_en",
+        "products_zh",
+        "products_en",
+        "description_zh",
+        "description_en",
+        "hs_headings",
+        "markets",
+        "completeness",
+        "updated_at",
+    ),
+)
+
+POST_SCHEMA = DocumentSchema(
+    text={
+        "title_zh": TITLE,
+        "title_en": TITLE,
+        "organization_name_zh": SUMMARY,
+        "organization_name_en": SUMMARY,
+        "body_zh": BODY,
+        "body_en": BODY,
+        **TAXONOMY_TEXT,
+    },
+    keywords=(*SHARED_KEYWORDS, "post_kind"),
+    date="published_at",
+    suggest=("title_zh", "title_en"),
+    stored=(
+        "type",
+        "kind",
+        "post_kind",
+        "district",
+        "organization_id",
+        "organization_name_zh",
+        "organization_name_en",
+        "title_zh",
+        "title_en",
+        "body_zh",
+        "body_en",
+        "hs_headings",
+        "markets",
+        "valid_until",
+        "published_at",
+    ),
+)
 
 
 def _taxonomy(item) -> dict[str, Any]:
@@ -48,6 +132,7 @@ def organization_document(profile: Profile) -> dict[str, Any]:
     products = list(profile.products.all())
     return {
         "id": organization.pk,
+        "type": ORGANIZATION,
         "kind": organization.kind,
         "district": organization.district,
         "visibility": profile.visibility,
@@ -59,6 +144,7 @@ def organization_document(profile: Profile) -> dict[str, Any]:
         "description_en": strip_tags(profile.description_en),
         "products_zh": " ".join(f"{p.name_zh} {p.description_zh}".strip() for p in products),
         "products_en": " ".join(f"{p.name_en} {p.description_en}".strip() for p in products),
+        "product_names": [name for p in products for name in (p.name_zh, p.name_en) if name],
         "brands": profile.brands,
         "certifications": sorted(c.code for c in certifications),
         "certifications_text": " ".join(
@@ -75,9 +161,11 @@ def post_document(post: Post) -> dict[str, Any]:
     organization = post.organization
     return {
         "id": post.pk,
-        "kind": post.kind,
+        "type": POST,
+        "kind": organization.kind,
+        "post_kind": post.kind,
+        "visibility": Visibility.PUBLIC,
         "organization_id": organization.pk,
-        "organization_kind": organization.kind,
         "district": organization.district,
         "organization_name_zh": organization.name_zh,
         "organization_name_en": organization.name_en,
@@ -113,6 +201,11 @@ def post_ids_indexable() -> Iterable[int]:
 def register_documents() -> None:
     """Called once from MatchmakingConfig.ready()."""
     registry.register(
-        ORGANIZATION, load=organization_documents_load, all_ids=organization_ids_indexable
+        ORGANIZATION,
+        load=organization_documents_load,
+        all_ids=organization_ids_indexable,
+        schema=ORGANIZATION_SCHEMA,
     )
-    registry.register(POST, load=post_documents_load, all_ids=post_ids_indexable)
+    registry.register(
+        POST, load=post_documents_load, all_ids=post_ids_indexable, schema=POST_SCHEMA
+    )

@@ -94,6 +94,23 @@ def query_tokens(text: str) -> list[str]:
     return list(_tokens(text[:QUERY_MAX_CHARS], for_search=False))
 
 
+# Words that carry no meaning of their own in a query ("furniture exporters in Germany",
+# 出口到德国的家具): requiring them would only lose documents that happen not to contain them.
+QUERY_STOP_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on"}
+    | {"or", "the", "to", "with", "的", "和", "与", "及", "或", "在", "到", "了", "是", "等"}
+)
+
+
+def query_groups(text: str) -> list[set[str]]:
+    """What a backend matches for the user's `text`: expand_query over the query's tokens, with
+    the groups that are a lone stop word left out (unless nothing else is left). Glossary phrases
+    are matched first, so "bill of lading" keeps its "of"."""
+    groups = expand_query(query_tokens(text))
+    meaningful = [group for group in groups if not group <= QUERY_STOP_WORDS]
+    return meaningful or groups
+
+
 def glossary_synonyms() -> dict[str, set[str]]:
     """Each glossary term, normalised, mapped to the other terms it is interchangeable with.
 

@@ -42,3 +42,51 @@ class IndexJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type}:{self.object_id}"
+
+
+class IndexedDocument(models.Model):
+    """A document in the embedded search index (search.backends.embedded).
+
+    The three *_tokens columns hold search.analysis.index_text of the document's text fields of
+    each weight; the full-text index over them is database-specific and created by migration
+    0003 (an FTS5 table on SQLite, a GIN expression index on PostgreSQL).
+    """
+
+    doc_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+    source = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=40)
+    date = models.DateTimeField(null=True, blank=True)
+    title_tokens = models.TextField(blank=True)
+    summary_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    # Autocomplete phrases, one per line, as written.
+    suggest_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_type", "object_id"], name="search_indexeddocument_one_per_object"
+            ),
+        ]
+        indexes = [models.Index(fields=["doc_type", "date"], name="search_doc_type_date")]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.object_id}"
+
+
+class IndexedKeyword(models.Model):
+    """One value of one keyword field of an IndexedDocument: what filters and facets read."""
+
+    document = models.ForeignKey(IndexedDocument, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=64)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["field", "value", "document"], name="search_keyword_lookup"),
+            models.Index(fields=["document", "field"], name="search_keyword_document"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value}"

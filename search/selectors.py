@@ -1,12 +1,21 @@
-"""Reads of the index outbox, for the health endpoint and `manage.py search_drain`."""
+"""Reads of search: queries with fallback (for pages, the API and matching), the engine's health,
+and the index outbox's state."""
 
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from search.backends import BackendUnavailable, EmbeddedBackend, configured_backend
 from search.models import IndexJob
+from search.query import Hit, SearchQuery, SearchResults, Suggestion
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,3 +42,89 @@ def index_outbox_stats(*, now: datetime | None = None) -> OutboxStats:
         failed=row["failed"],
         oldest_pending_age=now - row["oldest"] if row["oldest"] else None,
     )
+
+
+# --- Searching -------------------------------------------------------------------------------
+#
+# Pages and the API search through these functions, never through a backend directly: when the
+# configured engine (Elasticsearch) is unreachable they answer from the embedded index, which the
+# outbox keeps current too (search.backends), and mark the answer degraded so that the page can
+# say results may be incomplete. After a failure the engine is skipped for ENGINE_RETRY_SECONDS,
+# so that while it is down each search costs one database query, not a timeout.
+
+ENGINE_RETRY_SECONDS = 30
+_ENGINE_DOWN_KEY = "search:engine-down"
+
+
+def search_run(query: SearchQuery) -> SearchResults:
+    """Results of `query` (see search.query), from the engine or, degraded, the fallback."""
+    return _with_fallback(lambda backend: backend.search(query))
+
+
+def search_suggest(
+    text: str,
+    *,
+    doc_types: Sequence[str],
+    filters: Mapping[str, Sequence[str]] | None = None,
+    limit: int = 8,
+) -> list[Suggestion]:
+    return _with_fallback(
+        lambda backend: backend.suggest(text, doc_types=doc_types, filters=filters, limit=limit)
+    )
+
+
+def search_more_like_this(
+    doc_type: str,
+    object_id: int,
+    *,
+    doc_types: Sequence[str],
+    filters: Mapping[str, Sequence[str]] | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    return _with_fallback(
+        lambda backend: backend.more_like_this(
+            doc_type, object_id, doc_types=doc_types, filters=filters, limit=limit
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SearchHealth:
+    backend: str  # the configured engine's name
+    available: bool  # it answered just now
+    degraded: bool  # searches are being answered by the fallback
+    outbox: OutboxStats
+
+
+def search_health() -> SearchHealth:
+    """Asks the configured engine (bounded by its timeout) and reads the outbox."""
+    backend = configured_backend()
+    try:
+        backend.ping()
+    except BackendUnavailable:
+        available = False
+    else:
+        available = True
+        cache.delete(_ENGINE_DOWN_KEY)
+    return SearchHealth(
+        backend=backend.name,
+        available=available,
+        degraded=not available and not isinstance(backend, EmbeddedBackend),
+        outbox=index_outbox_stats(),
+    )
+
+
+def _with_fallback(ask):
+    backend = configured_backend()
+    if isinstance(backend, EmbeddedBackend):
+        return ask(backend)
+    if not cache.get(_ENGINE_DOWN_KEY):
+        try:
+            return ask(backend)
+        except BackendUnavailable:
+            logger.warning("Search engine %s unavailable; answering from the fallback.", backend)
+            cache.set(_ENGINE_DOWN_KEY, True, ENGINE_RETRY_SECONDS)
+    answer = ask(EmbeddedBackend())
+    if isinstance(answer, SearchResults):
+        return dataclasses.replace(answer, degraded=True)
+    return answer

@@ -13,9 +13,10 @@ marked failed; SEARCH_OUTBOX_LEASE_SECONDS (default 300) how long a drain owns t
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,7 +24,8 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from search import registry
-from search.backends.base import BackendUnavailable, SearchBackend
+from search.backends.base import BackendUnavailable, IndexWriter, SearchBackend
+from search.fingerprint import fingerprint
 from search.models import IndexJob
 
 logger = logging.getLogger(__name__)
@@ -134,7 +136,7 @@ def _claim(*, now: datetime, batch_size: int) -> list[IndexJob]:
     return jobs
 
 
-def _apply(*, backend: SearchBackend, doc_type: str, object_ids: list[int]) -> tuple[int, int]:
+def _apply(*, backend: IndexWriter, doc_type: str, object_ids: list[int]) -> tuple[int, int]:
     """Send the current documents to the backend; returns (indexed, deleted)."""
     documents = list(registry.get(doc_type).load(object_ids))
     absent = sorted(set(object_ids) - {document["id"] for document in documents})
@@ -180,7 +182,7 @@ def _record_failure(jobs: list[IndexJob], *, error: str, now: datetime) -> int:
 
 
 def index_outbox_drain(
-    *, backend: SearchBackend, batch_size: int = 500, now: datetime | None = None
+    *, backend: IndexWriter, batch_size: int = 500, now: datetime | None = None
 ) -> DrainReport:
     """Apply one batch of due jobs to `backend`; call again until `claimed` is 0.
 
@@ -237,3 +239,91 @@ def index_outbox_retry_failed(*, doc_type: str | None = None) -> int:
     if count:
         transaction.on_commit(_drain_after_commit)
     return count
+
+
+# --- Rebuild and check ------------------------------------------------------------------------
+
+
+def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for object_id in ids:
+        chunk.append(int(object_id))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _documents_in_batches(
+    doc_type: str, *, batch_size: int, progress: Callable[[int], None] | None
+) -> Iterator[list[dict[str, Any]]]:
+    document_type = registry.get(doc_type)
+    for ids in _chunks(document_type.all_ids(), batch_size):
+        documents = list(document_type.load(ids))
+        if progress:
+            progress(len(ids))
+        yield documents
+
+
+def index_rebuild(
+    *,
+    backend: SearchBackend,
+    doc_type: str,
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Replace the index's documents of `doc_type` with the database's; returns how many.
+
+    Searches keep working throughout (the backend swaps the new set in at the end). Jobs in the
+    outbox stay: applying them again later is harmless, and one enqueued during the rebuild may
+    hold a change the rebuild read too early. `progress` is called with each batch's size.
+    """
+    return backend.rebuild(
+        doc_type, _documents_in_batches(doc_type, batch_size=batch_size, progress=progress)
+    )
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """How the index differs from the database for one document type (object ids, sorted)."""
+
+    doc_type: str
+    expected: int  # documents the database says belong in the index
+    missing: list[int]  # belong in the index, absent from it
+    stale: list[int]  # indexed, but not as the database has them now
+    extra: list[int]  # indexed, but no longer belong there
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def index_check(
+    *,
+    backend: SearchBackend,
+    doc_type: str,
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> CheckReport:
+    """Compare the index with the database by document fingerprints (read-only)."""
+    indexed = backend.fingerprints(doc_type)
+    expected: dict[int, str] = {}
+    for documents in _documents_in_batches(doc_type, batch_size=batch_size, progress=progress):
+        expected.update({document["id"]: fingerprint(document) for document in documents})
+    return CheckReport(
+        doc_type=doc_type,
+        expected=len(expected),
+        missing=sorted(set(expected) - set(indexed)),
+        stale=sorted(pk for pk in expected.keys() & indexed.keys() if expected[pk] != indexed[pk]),
+        extra=sorted(set(indexed) - set(expected)),
+    )
+
+
+def index_check_repair(*, report: CheckReport) -> int:
+    """Enqueue every id the check found wrong; the drain then fixes each (absent ones are
+    deleted). Returns how many were enqueued."""
+    ids = [*report.missing, *report.stale, *report.extra]
+    with transaction.atomic():
+        index_job_enqueue(doc_type=report.doc_type, object_ids=ids)
+    return len(ids)

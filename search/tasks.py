@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from search.backends import configured_backend
+from search.backends import configured_writer
 from search.services import DrainReport, index_outbox_drain
 
 logger = logging.getLogger(__name__)
@@ -19,11 +19,7 @@ MAX_BATCHES_PER_RUN = 20
 @task()
 def index_outbox_drain_task() -> dict[str, int]:
     """Drain the due index jobs into the configured backend; returns the DrainReport's counts."""
-    backend = configured_backend()
-    if backend is None:
-        # No backend yet (SEARCH_BACKEND unset): the jobs stay in the outbox until there is one.
-        logger.debug("No search backend configured; index jobs stay in the outbox.")
-        return {}
+    backend = configured_writer()
     total = DrainReport()
     try:
         for _batch in range(MAX_BATCHES_PER_RUN):

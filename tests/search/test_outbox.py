@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from search import registry
 from search.backends.base import BackendUnavailable, SearchBackend
-from search.models import IndexJob
+from search.models import IndexedDocument, IndexJob
 from search.selectors import index_outbox_stats
 from search.services import (
     MAX_RETRY_DELAY,
@@ -179,13 +179,13 @@ def test_enqueue_outside_a_transaction_is_refused():
 
 
 @transactional_db
-def test_without_a_configured_backend_the_jobs_wait(settings):
+def test_by_default_the_embedded_backend_takes_the_jobs(settings):
     settings.SEARCH_BACKEND = ""
 
-    group = group_save("Waiting")
+    group = group_save("Embedded")
 
-    assert [job.object_id for job in jobs()] == [group.pk]
-    assert jobs()[0].attempts == 0
+    assert not jobs()
+    assert IndexedDocument.objects.filter(doc_type=DOC_TYPE, object_id=group.pk).exists()
 
 
 # Inside the test transaction: the drain is called directly, or on_commit callbacks are captured.
@@ -484,7 +484,6 @@ def test_search_drain_command_retries_failed_jobs(settings, configured):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "No search backend"),
         (["--backend", "no.such.module.backend"], "Cannot use backend"),
         (["--backend", "django.utils.timezone.now"], "Cannot use backend"),
         (["--backend", f"{__name__}.RecordingBackend", "--batch-size", "0"], "at least 1"),

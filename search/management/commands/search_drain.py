@@ -1,15 +1,13 @@
 """Apply every due index job to a search backend, with a progress bar.
 
-The backend is named by a dotted path to a zero-argument callable returning one (`--backend`, or
-the SEARCH_BACKEND setting). This is temporary: once the Elasticsearch and embedded backends land
-(issue 4), the command uses the configured backend and the option goes.
+The jobs go where the after-commit drain sends them (search.backends.configured_writer), unless
+`--backend` names another one by the dotted path of a zero-argument callable returning it.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from search.backends import backend_from_path
+from search.backends import backend_from_path, configured_writer
 from search.selectors import index_outbox_stats
 from search.services import DrainReport, index_outbox_drain, index_outbox_retry_failed
 
@@ -20,9 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--backend",
-            default=getattr(settings, "SEARCH_BACKEND", ""),
-            help="Dotted path to a callable returning the search backend "
-            "(temporary, until the backends land; default: the SEARCH_BACKEND setting).",
+            default="",
+            help="Dotted path to a callable returning the backend to drain into "
+            "(default: the configured backend).",
         )
         parser.add_argument(
             "--retry-failed",
@@ -32,12 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, backend: str, retry_failed: bool, batch_size: int, **options) -> None:
-        if not backend:
-            raise CommandError("No search backend: pass --backend or set SEARCH_BACKEND.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         try:
-            search_backend = backend_from_path(backend)
+            search_backend = backend_from_path(backend) if backend else configured_writer()
         except (ImportError, TypeError) as exc:
             raise CommandError(f"Cannot use backend {backend!r}: {exc}") from exc
 
