@@ -34,6 +34,11 @@ FACET_SIZE_MAX = 200
 RESULT_WINDOW = 10_000
 
 
+def plain_text(text: str) -> str:
+    """User text with what no database or engine accepts removed (NUL, lone surrogates)."""
+    return (text or "").replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     """One search. `doc_types` are registered document types (search.registry); the others
@@ -62,7 +67,7 @@ class SearchQuery:
         last_page = max(RESULT_WINDOW // per_page, 1)
         return SearchQuery(
             doc_types=tuple(self.doc_types),
-            text=self.text or "",
+            text=plain_text(self.text),
             filters={name: tuple(values) for name, values in self.filters.items() if values},
             facets=tuple(self.facets),
             sort=self.sort,

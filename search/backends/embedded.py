@@ -43,6 +43,7 @@ from search.query import (
     SearchQuery,
     SearchResults,
     Suggestion,
+    plain_text,
 )
 
 KEYWORD_MAX_CHARS = 200
@@ -137,7 +138,7 @@ class EmbeddedBackend:
         filters: Mapping[str, Sequence[str]] | None = None,
         limit: int = 8,
     ) -> list[Suggestion]:
-        prefix = _fold(text).strip()[:100]
+        prefix = _fold(plain_text(text)).strip()[:100]
         if not prefix:
             return []
         documents = IndexedDocument.objects.using(self.using).filter(
