@@ -46,7 +46,15 @@ from matchmaking.models import (
     Visibility,
 )
 from matchmaking.selectors.api_tokens import api_token_authenticate
+from matchmaking.selectors.search import (
+    DOC_TYPES,
+    FILTER_FIELDS,
+    facet_options,
+    search_for_viewer,
+    search_hit_data,
+)
 from matchmaking.services.api_tokens import api_token_mark_used
+from search.query import RESULT_WINDOW, SORT_RECENT, SORT_RELEVANCE
 from taxonomy.selectors import certification_list, hs_heading_list, markets_get
 
 PAGE_SIZE = 20
@@ -885,5 +893,92 @@ def my_post_publish(request, post_id: int = Path(..., ge=1, le=MAX_ID)):
     return _own_post_data(request, _own_post(token, post_id))
 
 
+# --- Search -------------------------------------------------------------------------------
+
+search_router = Router(tags=["Search"])
+SEARCH_TEXT_MAX = 1000
+
+
+class SearchFilters(Schema):
+    q: str = Field("", max_length=SEARCH_TEXT_MAX, description="Words, in Chinese or English.")
+    type: list[_one_of(DOC_TYPES)] = Field([], description="organization, post (repeatable).")
+    kind: list[ProfileKind] = Field([], description="The organization's kind (repeatable).")
+    hs_chapter: list[HSChapterCode] = Field([], description="Two-digit HS chapters.")
+    hs_heading: list[HSHeadingCode] = Field([], description="Four-digit HS headings.")
+    market: list[MarketCode] = Field([], description="Country or region codes.")
+    district: list[_one_of(District.values)] = []
+    certification: list[CertificationCode] = []
+    sort: _one_of([SORT_RELEVANCE, SORT_RECENT]) = SORT_RELEVANCE
+    page: int = Field(1, ge=1, le=RESULT_WINDOW, description="1-based page number.")
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+
+
+class SearchHitOut(Schema):
+    type: str
+    id: int
+    title: str
+    url: str
+    label: str
+    organization: str | None = None
+    highlights: dict[str, list[str]] = Field(
+        description="HTML-escaped fragments per field, matched words in <mark>."
+    )
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(Schema):
+    count: int
+    page: int
+    relaxed: bool = Field(description="No result holds every word; these hold some of them.")
+    degraded: bool = Field(description="The search engine is down; results may be incomplete.")
+    items: list[SearchHitOut]
+    facets: dict[str, list[FacetValueOut]]
+
+
+@search_router.get(
+    "/search",
+    response={200: SearchOut, **ERRORS},
+    summary="Search organizations and supply and demand posts",
+)
+def search(request, filters: Query[SearchFilters]):
+    """What an anonymous visitor's search page shows: public profiles and listed posts that
+    hold every word (or, when none does, some of them: `relaxed`), narrowed by repeatable
+    filters (OR within a filter, AND across filters), with facet counts per filter."""
+    chosen = {
+        name: [str(value) for value in values]
+        for name, values in filters.model_dump().items()
+        if name in FILTER_FIELDS and values
+    }
+    results = search_for_viewer(
+        user=AnonymousUser(),
+        text=filters.q,
+        filters=chosen,
+        sort=filters.sort,
+        page=filters.page,
+        per_page=filters.limit,
+    )
+    return {
+        "count": results.total,
+        "page": results.query.page,
+        "relaxed": results.relaxed,
+        "degraded": results.degraded,
+        "items": [search_hit_data(hit) for hit in results.hits],
+        "facets": {
+            parameter: [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected}
+                for o in options
+            ]
+            for parameter, _heading, options in facet_options(results, selected=chosen)
+        },
+    }
+
+
 api.add_router("", public)
 api.add_router("", me)
+api.add_router("", search_router)

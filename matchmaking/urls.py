@@ -1,10 +1,13 @@
 from django.urls import path
 
-from matchmaking.views import api_tokens, bulk, directory, posts, profiles
+from matchmaking.views import api_tokens, bulk, directory, posts, profiles, search
 
 app_name = "matchmaking"
 
 urlpatterns = [
+    # Search over organizations and posts.
+    path("search/", search.search_page, name="search"),
+    path("search/suggest/", search.search_autocomplete_view, name="search_autocomplete"),
     # Supply and demand posts.
     path("posts/", posts.post_list, name="post_list"),
     path("posts/<int:pk>/", posts.post_detail, name="post_detail"),

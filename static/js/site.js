@@ -1,7 +1,7 @@
 /*
  * Small enhancements on top of pages that already work without JavaScript:
- * dismissible messages, and closing the organization switcher and the mobile menu with Escape
- * or a click elsewhere.
+ * dismissible messages, closing the organization switcher and the mobile menu with Escape
+ * or a click elsewhere, and search autocomplete (a <datalist> filled as the user types).
  */
 (function () {
   "use strict";
@@ -60,9 +60,54 @@
     });
   }
 
+  function enableAutocomplete() {
+    document.querySelectorAll("input[data-autocomplete-url]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      var timer = null;
+      var latest = 0;
+      if (!list || !window.fetch) {
+        return;
+      }
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        var text = input.value.trim();
+        if (!text) {
+          list.replaceChildren();
+          return;
+        }
+        // Wait for a pause in typing; answers that arrive out of order are dropped.
+        timer = window.setTimeout(function () {
+          var request = ++latest;
+          var url = input.dataset.autocompleteUrl + "?q=" + encodeURIComponent(text);
+          fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+            .then(function (response) {
+              return response.ok ? response.json() : { suggestions: [] };
+            })
+            .then(function (data) {
+              if (request !== latest) {
+                return;
+              }
+              list.replaceChildren.apply(
+                list,
+                data.suggestions.map(function (suggestion) {
+                  var option = document.createElement("option");
+                  option.value = suggestion.text;
+                  return option;
+                })
+              );
+            })
+            .catch(function () {
+              list.replaceChildren();
+            });
+        }, 150);
+      });
+    });
+  }
+
   function init() {
     enableDismissibleAlerts();
     enableMenus();
+    enableAutocomplete();
   }
 
   if (document.readyState === "loading") {
