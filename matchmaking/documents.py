@@ -12,9 +12,10 @@ through its HS headings and markets, and the reverse.
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import translation
 from django.utils.html import strip_tags
 
-from matchmaking.models import Post, Profile, Visibility
+from matchmaking.models import Post, Profile, ServiceType, Visibility
 from matchmaking.selectors import post_list_indexable, profile_list_indexable
 from search import registry
 from search.registry import BODY, SUMMARY, TITLE, DocumentSchema
@@ -49,6 +50,11 @@ ORGANIZATION_SCHEMA = DocumentSchema(
         "description_zh": BODY,
         "description_en": BODY,
         "certifications_text": BODY,
+        "services_zh": SUMMARY,
+        "services_en": SUMMARY,
+        "incentives_zh": BODY,
+        "incentives_en": BODY,
+        "warehouse_cities": BODY,
         **TAXONOMY_TEXT,
     },
     keywords=(*SHARED_KEYWORDS, "certifications", "services"),
@@ -106,30 +112,65 @@ POST_SCHEMA = DocumentSchema(
 )
 
 
-def _taxonomy(item) -> dict[str, Any]:
-    """Codes and bilingual names of a profile's or a post's HS headings and markets (regions
-    expanded to their countries, so that a search for Germany finds an EU market)."""
+def _names(things: Iterable) -> dict[str, str]:
+    """Bilingual names of taxonomy objects, as text to search."""
+    things = list(things)
+    return {
+        "zh": " ".join(thing.name_zh for thing in things if thing.name_zh),
+        "en": " ".join(thing.name_en for thing in things if thing.name_en),
+    }
+
+
+def _taxonomy(item, *, also_countries: Iterable = ()) -> dict[str, Any]:
+    """Codes and bilingual names of a profile's or a post's HS headings and markets, regions
+    expanded to their countries, so that a search for Germany (as a filter or as a word) finds
+    an EU market. `also_countries` adds the names of other countries the item is about (current
+    markets, warehouse and lane countries) to the text, not to the market filter. Heading codes
+    are text too, so that typing 9403 finds furniture."""
     headings = list(item.hs_headings.all())
     chapters = {heading.chapter_id: heading.chapter for heading in headings}
     regions = list(item.market_regions.all())
     countries = {country.code: country for country in item.market_countries.all()}
     for region in regions:
         countries.update({country.code: country for country in region.countries.all()})
-    named = [*headings, *chapters.values(), *regions, *item.market_countries.all()]
+    mentioned = {country.code: country for country in also_countries}
+    named = _names([*headings, *chapters.values(), *regions, *{**mentioned, **countries}.values()])
+    codes = " ".join(heading.code for heading in headings)
     return {
         "hs_headings": sorted(heading.code for heading in headings),
         "hs_chapters": sorted(chapters),
         "markets": sorted(countries),
         "market_regions": sorted(region.code for region in regions),
-        "taxonomy_zh": " ".join(thing.name_zh for thing in named if thing.name_zh),
-        "taxonomy_en": " ".join(thing.name_en for thing in named if thing.name_en),
+        "taxonomy_zh": f"{codes} {named['zh']}".strip(),
+        "taxonomy_en": f"{codes} {named['en']}".strip(),
     }
+
+
+def _service_labels(values: Iterable[str]) -> dict[str, str]:
+    """Service names in both languages ("海外仓" and "Overseas warehouse"), as text to search."""
+    known = [value for value in values if value in ServiceType.values]
+    labels = {}
+    for key, language in (("zh", "zh-hans"), ("en", "en")):
+        with translation.override(language):
+            labels[key] = " ".join(str(ServiceType(value).label) for value in known)
+    return labels
 
 
 def organization_document(profile: Profile) -> dict[str, Any]:
     organization = profile.organization
     certifications = list(profile.certifications.all())
     products = list(profile.products.all())
+    warehouses = list(profile.warehouses.all())
+    lanes = list(profile.lanes.all())
+    services = _service_labels([*profile.services_offered, *profile.services_needed])
+    coverage_countries = [
+        *profile.current_market_countries.all(),
+        *profile.warehouse_countries_needed.all(),
+        *profile.lane_destinations_needed.all(),
+        *(warehouse.country for warehouse in warehouses),
+        *(lane.destination for lane in lanes),
+    ]
+    cities = " ".join(warehouse.city for warehouse in warehouses)
     return {
         "id": organization.pk,
         "type": ORGANIZATION,
@@ -151,9 +192,14 @@ def organization_document(profile: Profile) -> dict[str, Any]:
             [*(f"{c.name_zh} {c.name_en}" for c in certifications), profile.certifications_other]
         ).strip(),
         "services": sorted({*profile.services_offered, *profile.services_needed}),
+        "services_zh": services["zh"],
+        "services_en": services["en"],
+        "incentives_zh": profile.incentives_zh,
+        "incentives_en": profile.incentives_en,
+        "warehouse_cities": cities,
         "completeness": profile.completeness,
         "updated_at": profile.updated_at.isoformat(),
-        **_taxonomy(profile),
+        **_taxonomy(profile, also_countries=coverage_countries),
     }
 
 

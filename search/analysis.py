@@ -13,10 +13,12 @@ Tokens
     every token they put into a query.
 
 English normalisation
-    Deliberately tiny, applied to ASCII words of four letters or more: "ies" becomes "y"
-    ("companies" -> "company"), otherwise a final "s" is dropped unless it follows s, u or i
-    ("warehouses" -> "warehouse", "toys" -> "toy"; "glass", "status", "analysis" kept). It is not
-    a stemmer and need not produce real words ("overseas" -> "oversea"): it only has to be the same
+    Deliberately tiny, applied to ASCII words of four letters or more, so that singular and plural
+    meet: a final "ies", "ie" or consonant + "y" becomes "i" ("companies", "company" -> "compani";
+    "hoodies", "hoodie" -> "hoodi"; "toys" -> "toy"); "es" is dropped after ss, sh, ch, x and z
+    ("dresses" -> "dress", "boxes" -> "box"); otherwise a final "s" is dropped unless it follows
+    s, u or i ("warehouses" -> "warehouse"; "glass", "status", "analysis" kept). It is not a
+    stemmer and need not produce real words ("overseas" -> "oversea"): it only has to be the same
     on both sides.
 
 Chinese
@@ -125,9 +127,9 @@ def expand_query(tokens: Iterable[str]) -> list[set[str]]:
     """Groups to match: every group must match, any alternative within a group may.
 
     Glossary phrases are matched first, longest first, on the token sequence (so "overseas
-    warehouse" is one group with 海外仓, not two). Any other token is a group of itself, plus, for
-    a Chinese word with dictionary words inside it, those inner words together (实木家具 also
-    matches text cut as 实木 / 家具).
+    warehouse" is one group with 海外仓, not two). Any other token is a group of itself. A
+    Chinese word with dictionary words inside it also matches those inner words together
+    (实木家具 also matches text cut as 实木 / 家具; the glossary's 电商平台 also 电商 / 平台).
 
     An alternative is one token or several joined by spaces; several tokens mean "all of them"
     (backends may rank them higher when adjacent). Duplicate groups are dropped and at most
@@ -143,6 +145,9 @@ def expand_query(tokens: Iterable[str]) -> list[set[str]]:
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 term = " ".join(phrase)
                 group = {term, *synonyms[term]}
+                group |= {
+                    inner for word in list(group) if len(word) >= 4 for inner in _inner_words(word)
+                }
                 i += len(phrase)
                 break
         else:
@@ -188,7 +193,13 @@ def _normalise_latin(token: str) -> str:
     if len(token) < 4 or not (token.isascii() and token.isalpha()):
         return token
     if token.endswith("ies") and len(token) > 4:
-        return token[:-3] + "y"
+        return token[:-3] + "i"  # companies, hoodies -> compani, hoodi
+    if token.endswith("ie"):
+        return token[:-2] + "i"  # hoodie -> hoodi
+    if token.endswith("y") and token[-2] not in "aeiou":
+        return token[:-1] + "i"  # company -> compani (but toy, day stay)
+    if token.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return token[:-2]  # dresses, brushes, watches, boxes -> dress, brush, watch, box
     if token.endswith("s") and token[-2] not in "sui":
         return token[:-1]
     return token

@@ -123,7 +123,13 @@ def profile_list_indexable(*, organization_ids: list[int] | None = None) -> Quer
     if organization_ids is not None:
         profiles = profiles.filter(organization_id__in=organization_ids)
     return _with_relations(profiles.order_by("pk")).prefetch_related(
-        "market_regions__countries", "products"
+        "market_regions__countries",
+        "products",
+        "current_market_countries",
+        "warehouse_countries_needed",
+        "lane_destinations_needed",
+        "warehouses__country",
+        "lanes__destination",
     )
 
 
