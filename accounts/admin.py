@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, Organization, User
+from accounts.signals import organization_changed
 
 
 @admin.register(User)
@@ -54,6 +56,22 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the organization's profile, posts and memberships with it, past
+        # every service (and leave its search documents behind); deactivate it instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and form.changed_data:
+                # The admin writes past organization_update, so it announces the change itself.
+                organization_changed.send(
+                    sender=Organization,
+                    organization=obj,
+                    changed_fields=frozenset(form.changed_data),
+                )
 
 
 @admin.register(Invitation)

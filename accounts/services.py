@@ -32,7 +32,7 @@ from accounts.selectors import (
     user_is_bureau_staff,
     user_verified_emails,
 )
-from accounts.signals import organization_verification_changed
+from accounts.signals import organization_changed, organization_verification_changed
 from accounts.validators import normalize_credit_code
 
 # Members of a bureau organization are put in this group, which carries the Wagtail admin
@@ -113,10 +113,17 @@ def organization_update(*, organization: Organization, by: User, **fields) -> Or
         raise ValueError(f"not editable: {sorted(unknown)}")
     if fields.get("logo") is False:  # the form's "clear" box
         fields["logo"] = ""
+    changed = frozenset(
+        name for name, value in fields.items() if getattr(organization, name) != value
+    )
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean()
     organization.save()
+    if changed:
+        organization_changed.send(
+            sender=Organization, organization=organization, changed_fields=changed
+        )
     return organization
 
 
@@ -140,6 +147,13 @@ def organization_set_verification(
     organization.verified_by = by
     organization.save()
     if previous != state:
+        organization_changed.send(
+            sender=Organization,
+            organization=organization,
+            changed_fields=frozenset(
+                {"verification_state", "verification_note", "verified_at", "verified_by"}
+            ),
+        )
         transaction.on_commit(
             lambda: organization_verification_changed.send(
                 sender=Organization, organization=organization, previous_state=previous
@@ -461,4 +475,7 @@ def organization_import_upsert(
         setattr(existing, name, values[name])
     existing.full_clean()
     existing.save()
+    organization_changed.send(
+        sender=Organization, organization=existing, changed_fields=frozenset(changed)
+    )
     return existing, "updated"

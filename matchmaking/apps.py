@@ -9,6 +9,11 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self) -> None:
+        from accounts.signals import organization_changed
         from matchmaking.documents import register_documents
+        from matchmaking.receivers import organization_changed_enqueue
 
         register_documents()
+        organization_changed.connect(
+            organization_changed_enqueue, dispatch_uid="matchmaking.organization_changed_enqueue"
+        )

@@ -110,7 +110,16 @@ def index_job_enqueue(*, doc_type: str, object_ids: Iterable[int]) -> None:
         update_fields=["token"],
         batch_size=500,
     )
-    transaction.on_commit(_drain_after_commit)
+    _schedule_drain_once()
+
+
+def _schedule_drain_once() -> None:
+    """One drain per transaction, however many enqueues it made (a bulk import, the demo
+    loader). Django keeps the pending on-commit callbacks of the connection in run_on_commit as
+    (savepoint ids, callable, robust) tuples."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _drain_after_commit for entry in pending):
+        transaction.on_commit(_drain_after_commit)
 
 
 def _claim(*, now: datetime, batch_size: int) -> list[IndexJob]:

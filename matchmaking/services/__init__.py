@@ -10,6 +10,7 @@ from matchmaking.services.posts import (
     POST_FIELDS,
     post_close,
     post_create,
+    post_index_expired,
     post_publish,
     post_update,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "organization_profile_import",
     "post_close",
     "post_create",
+    "post_index_expired",
     "post_publish",
     "post_update",
     "product_create",

@@ -7,7 +7,8 @@ who may change the organization) before anything is written for it; a row with a
 rejected with all its reasons and the others go on. Accepted rows are upserted by credit code:
 organizations through accounts.services.organization_import_upsert, profiles through
 profile_update. A row that matches what is stored writes nothing (no new data_version), so
-importing the same file twice changes nothing the second time.
+importing the same file twice changes nothing the second time. The search index jobs of all
+rows are enqueued together, once per document type, when the import ends.
 """
 
 import re
@@ -26,6 +27,7 @@ from accounts.validators import normalize_credit_code, validate_credit_code
 from matchmaking.models import Profile
 from matchmaking.profile_fields import PROFILE_KINDS
 from matchmaking.services.profiles import profile_update
+from matchmaking.services.search_index import index_jobs_batched
 from matchmaking.spreadsheets import (
     COLUMNS,
     ORGANIZATION,
@@ -346,19 +348,20 @@ def organization_profile_import(
     }
     report = ImportReport()
     first_row_of: dict[str, int] = {}
-    for row in rows:
-        result = _import_row(
-            row,
-            by=by,
-            vocabulary=vocabulary,
-            organizations=organizations,
-            profiles=profiles,
-            managed=managed,
-            first_row_of=first_row_of,
-        )
-        report.rows.append(result)
-        if on_row is not None:
-            on_row(result)
+    with index_jobs_batched():
+        for row in rows:
+            result = _import_row(
+                row,
+                by=by,
+                vocabulary=vocabulary,
+                organizations=organizations,
+                profiles=profiles,
+                managed=managed,
+                first_row_of=first_row_of,
+            )
+            report.rows.append(result)
+            if on_row is not None:
+                on_row(result)
     return report
 
 

@@ -2,6 +2,10 @@
 
 Any member of an organization manages its posts; nobody else does (PermissionDenied). A save
 and its publication happen in one transaction: a post that cannot be published is not saved.
+
+A post has a search document while it is listed. Writes enqueue it while the post is published
+(drafts never had one) and when closing takes it away; post_index_expired covers the posts that
+the calendar alone lists or unlists.
 """
 
 import datetime
@@ -9,12 +13,15 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.selectors import membership_get
 from matchmaking.models import Post, PostStatus
+from matchmaking.services.search_index import documents_enqueue
 from taxonomy.models import Country, HSHeading, Region
 
 # The fields a post form may set (relations are passed separately).
@@ -72,6 +79,8 @@ def _save(
         post.market_regions.set(market_regions)
     if publish:
         _publish(post)
+    if post.status == PostStatus.PUBLISHED:
+        documents_enqueue(post_ids=[post.pk])
     return post
 
 
@@ -153,6 +162,7 @@ def post_publish(*, post: Post, by: User) -> Post:
     _require_member(organization=post.organization, user=by)
     post = Post.objects.select_for_update().get(pk=post.pk)
     _publish(post)
+    documents_enqueue(post_ids=[post.pk])
     return post
 
 
@@ -161,6 +171,45 @@ def post_close(*, post: Post, by: User) -> Post:
     """Take a post out of the listings (the offer is filled, the campaign is over)."""
     _require_member(organization=post.organization, user=by)
     post = Post.objects.select_for_update().get(pk=post.pk)
+    was_published = post.status == PostStatus.PUBLISHED
     post.status = PostStatus.CLOSED
     post.save(update_fields=["status", "updated_at"])
+    if was_published:
+        documents_enqueue(post_ids=[post.pk])
     return post
+
+
+# How many days back post_index_expired looks. A post's listing changes at local midnight only,
+# so a daily run needs one day; the second one covers a run missed or late by up to a day.
+EXPIRY_CHECK_DAYS = 2
+
+
+@transaction.atomic
+def post_index_expired(
+    *, now: datetime.datetime | None = None, days: int = EXPIRY_CHECK_DAYS
+) -> int:
+    """Enqueue the documents of published posts that the calendar alone listed or unlisted in
+    the last `days` days up to `now`: those whose end date passed (the drain removes them) and
+    those published ahead of a start date that has now arrived (the drain adds them). Returns
+    how many posts were enqueued.
+
+    Run it at least daily, soon after local midnight (matchmaking.tasks.post_index_expired_task
+    or `manage.py search_expire_posts`). Posts already handled by an earlier run are enqueued
+    again while they are in the window; refreshing them is idempotent.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    today = timezone.localdate(now)
+    since = today - datetime.timedelta(days=days)
+    expired = Q(valid_until__gte=since, valid_until__lt=today)
+    # Published on a day before it started: not listed (nor indexed) then, listed now.
+    started = Q(valid_from__gt=since, valid_from__lte=today) & Q(
+        valid_from__gt=TruncDate("published_at")
+    )
+    post_ids = list(
+        Post.objects.filter(expired | started, status=PostStatus.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
+    documents_enqueue(post_ids=post_ids)
+    return len(post_ids)

@@ -2,7 +2,8 @@
 
 Owners and administrators of an organization edit its profile; bureau staff may too (they
 load profiles in bulk and correct them on request). Every write validates the whole row first
-and saves nothing when anything is wrong; a saved change raises the profile's data_version.
+and saves nothing when anything is wrong; a saved change raises the profile's data_version and
+enqueues the organization's search document (its completeness, at least, may have changed).
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from matchmaking.profile_fields import (
     profile_relations,
 )
 from matchmaking.selectors.profiles import profile_completeness_get, profile_edit_refusal
+from matchmaking.services.search_index import documents_enqueue
 from taxonomy.models import Country, HSHeading
 
 
@@ -39,23 +41,27 @@ def _require_profile_kind(organization: Organization) -> None:
         )
 
 
-def _locked_profile(organization: Organization) -> Profile:
-    """The organization's profile, created on first use, locked for the transaction."""
-    Profile.objects.get_or_create(organization=organization)
-    return (
+def _locked_profile(organization: Organization) -> tuple[Profile, bool]:
+    """The organization's profile, created on first use, locked for the transaction; and
+    whether it was created now."""
+    _profile, created = Profile.objects.get_or_create(organization=organization)
+    profile = (
         Profile.objects.select_for_update()
         .select_related("organization")
         .get(organization=organization)
     )
+    return profile, created
 
 
 def _bump(profile: Profile) -> None:
-    """Record a saved change: a new data version and the recomputed completeness score.
-    Call inside the transaction that locked the profile, after the change."""
+    """Record a saved change: a new data version, the recomputed completeness score, and an
+    index job for the organization's document. Call inside the transaction that locked the
+    profile, after the change."""
     score = profile_completeness_get(profile=profile).score
     Profile.objects.filter(pk=profile.pk).update(
         data_version=F("data_version") + 1, completeness=score
     )
+    documents_enqueue(organization_ids=[profile.organization_id])
 
 
 @transaction.atomic
@@ -87,14 +93,18 @@ def profile_update(
                 for name in sorted(foreign)
             }
         )
-    profile = _locked_profile(organization)
+    profile, created = _locked_profile(organization)
     before = _snapshot(profile, fields, relations)
     for name, value in fields.items():
         setattr(profile, name, value.strip() if isinstance(value, str) else value)
     profile.full_clean(exclude=["organization"])
     relation_ids = {name: {item.pk for item in values} for name, values in relations.items()}
     if before == ({name: getattr(profile, name) for name in fields}, relation_ids):
-        return profile  # nothing changed: no new data version for matching to chase
+        # Nothing changed: no new data version for matching to chase. A profile created just
+        # now is still new to the index, even empty.
+        if created:
+            documents_enqueue(organization_ids=[organization.pk])
+        return profile
     profile.save()
     for name, values in relations.items():
         getattr(profile, name).set(values)
@@ -115,7 +125,10 @@ def _snapshot(profile: Profile, fields: dict, relations: dict) -> tuple[dict, di
 def profile_ensure(*, organization: Organization) -> Profile:
     """The organization's profile, created empty (and public) if it has none yet."""
     _require_profile_kind(organization)
-    profile, _created = Profile.objects.get_or_create(organization=organization)
+    profile, created = Profile.objects.get_or_create(organization=organization)
+    if created:
+        # A public profile of a verified organization belongs in the index, even empty.
+        documents_enqueue(organization_ids=[organization.pk])
     return profile
 
 
@@ -138,7 +151,7 @@ def product_create(
     _require_editor(organization=organization, user=by)
     if organization.kind != EXPORTER:
         raise ValidationError(_("Only exporters list products."))
-    profile = _locked_profile(organization)
+    profile, _created = _locked_profile(organization)
     product = Product(profile=profile, hs_heading=hs_heading)
     for name, value in fields.items():
         if name not in PRODUCT_FIELDS:
@@ -156,7 +169,7 @@ def product_update(
     """Change a product; `photo=False` removes its photo, None keeps it."""
     organization = product.profile.organization
     _require_editor(organization=organization, user=by)
-    profile = _locked_profile(organization)
+    profile, _created = _locked_profile(organization)
     product = Product.objects.get(pk=product.pk, profile=profile)
     for name, value in fields.items():
         if name not in PRODUCT_FIELDS:
@@ -185,7 +198,7 @@ def _child_delete(child, *, by: User) -> None:
     """Delete a product, warehouse or lane of a profile. Call inside a transaction."""
     organization = child.profile.organization
     _require_editor(organization=organization, user=by)
-    profile = _locked_profile(organization)
+    profile, _created = _locked_profile(organization)
     type(child).objects.filter(pk=child.pk, profile=profile).delete()
     _bump(profile)
 
@@ -209,7 +222,7 @@ def warehouse_add(
     _require_editor(organization=organization, user=by)
     if organization.kind not in (PROVIDER, PLATFORM):
         raise ValidationError(_("Only service providers and platforms list warehouses."))
-    profile = _locked_profile(organization)
+    profile, _created = _locked_profile(organization)
     site = WarehouseSite(
         profile=profile, country=country, city=city.strip(), capacity_m2=capacity_m2
     )
@@ -229,7 +242,7 @@ def lane_add(
     _require_editor(organization=organization, user=by)
     if organization.kind != PROVIDER:
         raise ValidationError(_("Only service providers list logistics lanes."))
-    profile = _locked_profile(organization)
+    profile, _created = _locked_profile(organization)
     lane = LogisticsLane(profile=profile, origin=origin, destination=destination, mode=mode)
     return _child_saved(lane, profile)
 

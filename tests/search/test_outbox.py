@@ -202,6 +202,15 @@ def test_on_commit_drain_is_scheduled_by_enqueue(configured, django_capture_on_c
 
 
 @pytest.mark.django_db
+def test_one_drain_per_transaction(configured, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        groups = [group_save(f"Bulk {number}") for number in range(5)]
+
+    assert len(callbacks) == 1
+    assert set(configured_backend().documents[DOC_TYPE]) == {group.pk for group in groups}
+
+
+@pytest.mark.django_db
 def test_unknown_document_type_is_refused():
     with pytest.raises(LookupError, match="no_such_type"):
         index_job_enqueue(doc_type="no_such_type", object_ids=[1])
