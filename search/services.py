@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -130,8 +131,10 @@ def _claim(*, now: datetime, batch_size: int) -> list[IndexJob]:
     saves of the same objects wait for the engine.
     """
     with transaction.atomic():
-        due = IndexJob.objects.filter(failed_at__isnull=True, next_attempt_at__lte=now).order_by(
-            "next_attempt_at", "id"
+        due = (
+            IndexJob.objects.filter(failed_at__isnull=True, next_attempt_at__lte=now)
+            .exclude(doc_type__in=_doc_types_being_rebuilt())
+            .order_by("next_attempt_at", "id")
         )
         if connection.features.has_select_for_update_skip_locked:
             # PostgreSQL: parallel drains split the due jobs instead of waiting for each other.
@@ -275,6 +278,22 @@ def _documents_in_batches(
         yield documents
 
 
+# While a document type is rebuilt, drains leave its jobs alone: on Elasticsearch they would
+# update the index that the rebuild is about to replace, and be lost with it. The flag lives in
+# the cache (Redis in production, so every process sees it) and expires by itself should the
+# rebuilding process die.
+REBUILD_FLAG_SECONDS = 6 * 3600
+
+
+def _rebuild_flag(doc_type: str) -> str:
+    return f"search:rebuilding:{doc_type}"
+
+
+def _doc_types_being_rebuilt() -> list[str]:
+    flags = cache.get_many([_rebuild_flag(doc_type) for doc_type in registry.doc_types()])
+    return [doc_type for doc_type in registry.doc_types() if _rebuild_flag(doc_type) in flags]
+
+
 def index_rebuild(
     *,
     backend: SearchBackend,
@@ -284,13 +303,17 @@ def index_rebuild(
 ) -> int:
     """Replace the index's documents of `doc_type` with the database's; returns how many.
 
-    Searches keep working throughout (the backend swaps the new set in at the end). Jobs in the
-    outbox stay: applying them again later is harmless, and one enqueued during the rebuild may
-    hold a change the rebuild read too early. `progress` is called with each batch's size.
+    Searches keep working throughout (the backend swaps the new set in at the end). Changes
+    saved meanwhile wait in the outbox (drains skip this type until the rebuild ends) and are
+    applied to the new index afterwards. `progress` is called with each batch's size.
     """
-    return backend.rebuild(
-        doc_type, _documents_in_batches(doc_type, batch_size=batch_size, progress=progress)
-    )
+    cache.set(_rebuild_flag(doc_type), True, REBUILD_FLAG_SECONDS)
+    try:
+        return backend.rebuild(
+            doc_type, _documents_in_batches(doc_type, batch_size=batch_size, progress=progress)
+        )
+    finally:
+        cache.delete(_rebuild_flag(doc_type))
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,24 @@ logger = logging.getLogger(__name__)
 MAX_BATCHES_PER_RUN = 20
 
 
+def drain_until_empty(*, max_batches: int = MAX_BATCHES_PER_RUN) -> DrainReport:
+    """Drain due jobs into the configured writer, batch after batch, until none is due (or
+    max_batches were applied)."""
+    backend = configured_writer()
+    total = DrainReport()
+    for _batch in range(max_batches):
+        report = index_outbox_drain(backend=backend)
+        total += report
+        if not report.claimed:
+            break
+    return total
+
+
 @task()
 def index_outbox_drain_task() -> dict[str, int]:
     """Drain the due index jobs into the configured backend; returns the DrainReport's counts."""
-    backend = configured_writer()
-    total = DrainReport()
     try:
-        for _batch in range(MAX_BATCHES_PER_RUN):
-            report = index_outbox_drain(backend=backend)
-            total += report
-            if not report.claimed:
-                break
+        total = drain_until_empty()
     except Exception:
         # The immediate backend records a task's exception without logging it.
         logger.exception("Draining the index outbox failed.")

@@ -52,7 +52,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -74,6 +73,16 @@ from elasticsearch.helpers import BulkIndexError, ScanError, bulk, scan
 from search import registry
 from search.analysis import index_text, query_groups
 from search.backends.base import BackendUnavailable
+from search.backends.common import (
+    MORE_LIKE_THIS_TERMS,
+    SUGGEST_PREFIX_MAX_CHARS,
+    SUGGEST_SCAN,
+    fold,
+    keyword_values,
+    phrase_matches,
+    texts,
+    weighted_terms,
+)
 from search.fingerprint import fingerprint
 from search.query import (
     SORT_RECENT,
@@ -96,10 +105,6 @@ TOKEN_FIELDS = {
 TOKEN_FIELDS_BOOSTED = [f"{field}^{weight}" for weight, field in TOKEN_FIELDS.items()]
 
 # The embedded backend's limits (search.backends.embedded), so that both hold the same values.
-KEYWORD_MAX_CHARS = 200
-SUGGEST_SCAN = 50
-SUGGEST_PREFIX_MAX_CHARS = 100
-MORE_LIKE_THIS_TERMS = 25
 # Lucene refuses terms over 32,766 bytes; 8,000 characters of at most 4 bytes stay below.
 PHRASE_MAX_CHARS = 8000
 FRAGMENT_CHARS = 160
@@ -276,7 +281,7 @@ class ElasticsearchBackend:
         filters: Mapping[str, Sequence[str]] | None = None,
         limit: int = 8,
     ) -> list[Suggestion]:
-        prefix = _fold(plain_text(text)).strip()[:SUGGEST_PREFIX_MAX_CHARS]
+        prefix = fold(plain_text(text)).strip()[:SUGGEST_PREFIX_MAX_CHARS]
         # No types would be a search of every index in the cluster.
         if not prefix or not doc_types:
             return []
@@ -419,7 +424,7 @@ def document_for(
         dict.fromkeys(
             " ".join(phrase.split())
             for name in schema.suggest
-            for phrase in _texts(document, name)
+            for phrase in texts(document, name)
             if phrase.strip()
         )
     )
@@ -429,10 +434,10 @@ def document_for(
         "fingerprint": fingerprint(document),
         "date": _date(document.get(schema.date)) if schema.date else None,
         **{field: _tokens(schema, document, weight) for weight, field in TOKEN_FIELDS.items()},
-        "text": {name: _texts(document, name) for name in schema.text},
-        "keywords": {name: _keyword_values(document.get(name)) for name in schema.keywords},
+        "text": {name: texts(document, name) for name in schema.text},
+        "keywords": {name: keyword_values(document.get(name)) for name in schema.keywords},
         "suggest": phrases,
-        "suggest_phrases": [_fold(phrase) for phrase in phrases],
+        "suggest_phrases": [fold(phrase) for phrase in phrases],
         "stored": {name: document.get(name) for name in schema.stored},
     }
 
@@ -459,25 +464,8 @@ def alias_swap_actions(alias: str, new_index: str, old_indices: Sequence[str]) -
 
 
 def _tokens(schema: registry.DocumentSchema, document: Mapping[str, Any], weight: int) -> str:
-    texts = (text for name in schema.fields_of_weight(weight) for text in _texts(document, name))
-    return index_text(*texts)
-
-
-def _texts(document: Mapping[str, Any], name: str) -> list[str]:
-    value = document.get(name)
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [str(item) for item in value if item is not None]
-    return [str(value)]
-
-
-def _keyword_values(value: Any) -> list[str]:
-    values = value if isinstance(value, list | tuple | set) else [value]
-    return list(
-        dict.fromkeys(
-            str(item)[:KEYWORD_MAX_CHARS] for item in values if item is not None and item != ""
-        )
+    return index_text(
+        *(text for name in schema.fields_of_weight(weight) for text in texts(document, name))
     )
 
 
@@ -490,10 +478,6 @@ def _date(value: Any) -> str | None:
         return datetime.fromisoformat(value).isoformat() if value else None
     except (TypeError, ValueError):
         return None
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 # --- Queries --------------------------------------------------------------------------------
@@ -677,14 +661,6 @@ def facets_from(response: Mapping[str, Any], facets: Sequence[str]) -> dict[str,
     }
 
 
-def phrase_matches(phrase: str, prefix: str) -> bool:
-    """The embedded backend's rule, on folded text: a phrase starts with the prefix, has a word
-    starting with it, or (Chinese, which has no spaces) contains it."""
-    if phrase.startswith(prefix) or f" {prefix}" in phrase:
-        return True
-    return not prefix.isascii() and prefix in phrase
-
-
 def suggestions_from(response: Mapping[str, Any], prefix: str, *, limit: int) -> list[Suggestion]:
     """Matching phrases of a suggest_search response's documents, in their order, each once."""
     suggestions: list[Suggestion] = []
@@ -692,7 +668,7 @@ def suggestions_from(response: Mapping[str, Any], prefix: str, *, limit: int) ->
     for raw in response["hits"]["hits"]:
         source = raw["_source"]
         for phrase in source.get("suggest") or []:
-            folded = _fold(phrase)
+            folded = fold(phrase)
             if folded in seen or not phrase_matches(folded, prefix):
                 continue
             seen.add(folded)
@@ -705,14 +681,10 @@ def suggestions_from(response: Mapping[str, Any], prefix: str, *, limit: int) ->
 
 
 def characteristic_terms(token_fields: Mapping[str, str]) -> list[str]:
-    """A document's most frequent words, a title word counting three times a body word; words
-    of one letter and short numbers say little about what the document is about. The embedded
-    backend's choice, so that "more like this" finds the same documents on both."""
-    weights: dict[str, int] = {}
-    for weight, field in TOKEN_FIELDS.items():
-        for token in (token_fields.get(field) or "").split():
-            if len(token) < 2 or (token.isdigit() and len(token) < 4):
-                continue
-            weights[token] = weights.get(token, 0) + weight
+    """A document's most frequent words (search.backends.common.weighted_terms); Elasticsearch's
+    own scoring weighs their rarity when it runs the query."""
+    weights = weighted_terms(
+        {weight: token_fields.get(field) for weight, field in TOKEN_FIELDS.items()}
+    )
     ranked = sorted(weights, key=lambda token: (-weights[token], token))
     return ranked[:MORE_LIKE_THIS_TERMS]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -33,6 +32,16 @@ from django.utils.dateparse import parse_datetime
 from search import registry
 from search.analysis import index_text, query_groups
 from search.backends.base import BackendUnavailable
+from search.backends.common import (
+    MORE_LIKE_THIS_TERMS,
+    SUGGEST_PREFIX_MAX_CHARS,
+    SUGGEST_SCAN,
+    fold,
+    keyword_values,
+    phrase_matches,
+    texts,
+    weighted_terms,
+)
 from search.fingerprint import fingerprint
 from search.highlight import highlight, highlight_pattern
 from search.models import IndexedDocument, IndexedKeyword
@@ -45,12 +54,6 @@ from search.query import (
     Suggestion,
     plain_text,
 )
-
-KEYWORD_MAX_CHARS = 200
-# How many of a document's words "more like this" looks for in others.
-MORE_LIKE_THIS_TERMS = 25
-# Documents read to collect autocomplete phrases; enough for `limit` distinct phrases.
-SUGGEST_SCAN = 50
 
 POSTGRES_VECTOR = (
     "(setweight(to_tsvector('simple'::regconfig, d.title_tokens), 'A') || "
@@ -112,7 +115,7 @@ class EmbeddedBackend:
             IndexedKeyword(document=row, field=name, value=value)
             for row, document in zip(rows, documents, strict=True)
             for name in schema.keywords
-            for value in _keyword_values(document.get(name))
+            for value in keyword_values(document.get(name))
         ]
         IndexedKeyword.objects.using(self.using).bulk_create(keywords, batch_size=2000)
 
@@ -138,7 +141,7 @@ class EmbeddedBackend:
         filters: Mapping[str, Sequence[str]] | None = None,
         limit: int = 8,
     ) -> list[Suggestion]:
-        prefix = _fold(plain_text(text)).strip()[:100]
+        prefix = fold(plain_text(text)).strip()[:SUGGEST_PREFIX_MAX_CHARS]
         if not prefix:
             return []
         documents = IndexedDocument.objects.using(self.using).filter(
@@ -158,8 +161,8 @@ class EmbeddedBackend:
             )[:SUGGEST_SCAN]
             for doc_type, object_id, suggest_text in rows:
                 for phrase in suggest_text.splitlines():
-                    folded = _fold(phrase)
-                    if folded in seen or not _phrase_matches(folded, prefix):
+                    folded = fold(phrase)
+                    if folded in seen or not phrase_matches(folded, prefix):
                         continue
                     seen.add(folded)
                     suggestions.append(Suggestion(text=phrase, doc_type=doc_type, id=object_id))
@@ -200,12 +203,13 @@ class EmbeddedBackend:
         """The words that say most about a document: frequent in it (a title word counting three
         times a body word), rare elsewhere (tf-idf). Words of one letter and short numbers say
         little; words in more than half of all documents ("有限公司", "co") say nothing."""
-        weights: dict[str, int] = {}
-        for column, weight in (("title_tokens", 3), ("summary_tokens", 2), ("body_tokens", 1)):
-            for token in row[column].split():
-                if len(token) < 2 or (token.isdigit() and len(token) < 4):
-                    continue
-                weights[token] = weights.get(token, 0) + weight
+        weights = weighted_terms(
+            {
+                registry.TITLE: row["title_tokens"],
+                registry.SUMMARY: row["summary_tokens"],
+                registry.BODY: row["body_tokens"],
+            }
+        )
         candidates = sorted(weights, key=lambda token: (-weights[token], token))[
             : MORE_LIKE_THIS_TERMS * 3
         ]
@@ -379,7 +383,7 @@ def _document_row(
 ) -> IndexedDocument:
     def tokens(weight: int) -> str:
         return index_text(
-            *(text for name in schema.fields_of_weight(weight) for text in _texts(document, name))
+            *(text for name in schema.fields_of_weight(weight) for text in texts(document, name))
         )
 
     return IndexedDocument(
@@ -395,28 +399,10 @@ def _document_row(
             dict.fromkeys(
                 " ".join(phrase.split())
                 for name in schema.suggest
-                for phrase in _texts(document, name)
+                for phrase in texts(document, name)
                 if phrase.strip()
             )
         ),
-    )
-
-
-def _texts(document: Mapping[str, Any], name: str) -> list[str]:
-    value = document.get(name)
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [str(item) for item in value if item is not None]
-    return [str(value)]
-
-
-def _keyword_values(value: Any) -> list[str]:
-    values = value if isinstance(value, list | tuple | set) else [value]
-    return list(
-        dict.fromkeys(
-            str(item)[:KEYWORD_MAX_CHARS] for item in values if item is not None and item != ""
-        )
     )
 
 
@@ -463,15 +449,3 @@ def _tsquery(groups: Groups, *, any_group: bool) -> str:
 
     joined = [" | ".join(alternative(text) for text in sorted(group)) for group in groups]
     return (" | " if any_group else " & ").join(f"({group})" for group in joined)
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def _phrase_matches(phrase: str, prefix: str) -> bool:
-    """A phrase starts with the prefix, has a word starting with it, or (Chinese, which has no
-    spaces) contains it."""
-    if phrase.startswith(prefix) or f" {prefix}" in phrase:
-        return True
-    return not prefix.isascii() and prefix in phrase

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Bring a database and a checkout up to date: migrations, taxonomy, translations, "
-        "static files and (unless --no-demo) the demo data. Safe to run again."
+        "static files, (unless --no-demo) the demo data, and the search index. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -21,3 +21,6 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo:
             call_command("load_demo", verbosity=verbosity)
+        # The index follows the database through the outbox; a rebuild also picks up data
+        # written before this version indexed it, or by an earlier tokenizer.
+        call_command("search_rebuild", verbosity=verbosity)
