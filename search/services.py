@@ -114,13 +114,25 @@ def index_job_enqueue(*, doc_type: str, object_ids: Iterable[int]) -> None:
     _schedule_drain_once()
 
 
+class _DrainAfterCommit:
+    """The on-commit callback that drains, marked once it ran (tests may run callbacks of a
+    transaction that then stays open, leaving them in the pending list)."""
+
+    def __init__(self) -> None:
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        _drain_after_commit()
+
+
 def _schedule_drain_once() -> None:
     """One drain per transaction, however many enqueues it made (a bulk import, the demo
     loader). Django keeps the pending on-commit callbacks of the connection in run_on_commit as
     (savepoint ids, callable, robust) tuples."""
     pending = transaction.get_connection().run_on_commit
-    if not any(entry[1] is _drain_after_commit for entry in pending):
-        transaction.on_commit(_drain_after_commit)
+    if not any(isinstance(entry[1], _DrainAfterCommit) and not entry[1].ran for entry in pending):
+        transaction.on_commit(_DrainAfterCommit())
 
 
 def _claim(*, now: datetime, batch_size: int) -> list[IndexJob]:

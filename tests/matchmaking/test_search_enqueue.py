@@ -31,7 +31,7 @@ from matchmaking.services.search_index import (
 from matchmaking.spreadsheets import read_rows
 from matchmaking.tasks import post_index_expired_task
 from search.models import IndexJob
-from search.services import index_outbox_drain
+from search.services import _DrainAfterCommit, index_outbox_drain
 from taxonomy.models import Country, HSHeading
 from tests.factories import MembershipFactory, OrganizationFactory
 from tests.matchmaking.bulk_files import code, csv_file, exporter_row, platform_row
@@ -490,7 +490,7 @@ def test_an_import_that_renames_an_organization_enqueues_its_posts_with_the_rest
     assert take_jobs() == {(ORGANIZATION, renamed.pk), (POST, post.pk)}
     # One drain waits for the commit of the test's transaction, however many rows were written.
     drains = [
-        entry for entry in connection.run_on_commit if entry[1].__name__ == "_drain_after_commit"
+        entry for entry in connection.run_on_commit if isinstance(entry[1], _DrainAfterCommit)
     ]
     assert len(drains) == 1
 
