@@ -9,10 +9,11 @@ names go in both languages, so that an English query finds a profile written onl
 through its HS headings and markets, and the reverse.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from matchmaking.models import Post, Profile, ServiceType, Visibility
@@ -91,6 +92,7 @@ POST_SCHEMA = DocumentSchema(
     },
     keywords=(*SHARED_KEYWORDS, "post_kind"),
     date="published_at",
+    expires="expires_at",
     suggest=("title_zh", "title_en"),
     stored=(
         "type",
@@ -203,6 +205,14 @@ def organization_document(profile: Profile) -> dict[str, Any]:
     }
 
 
+def _end_of_day(day: datetime.date | None) -> str | None:
+    """When a post valid until `day` stops being listed: the end of that day, local time."""
+    if day is None:
+        return None
+    midnight = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(midnight).isoformat()
+
+
 def post_document(post: Post) -> dict[str, Any]:
     organization = post.organization
     return {
@@ -220,6 +230,7 @@ def post_document(post: Post) -> dict[str, Any]:
         "body_zh": post.body_zh,
         "body_en": post.body_en,
         "valid_until": post.valid_until.isoformat() if post.valid_until else None,
+        "expires_at": _end_of_day(post.valid_until),
         "published_at": post.published_at.isoformat() if post.published_at else None,
         **_taxonomy(post),
     }

@@ -49,7 +49,9 @@ class IndexedDocument(models.Model):
 
     The three *_tokens columns hold search.analysis.index_text of the document's text fields of
     each weight; the full-text index over them is database-specific and created by migration
-    0003 (an FTS5 table on SQLite, a GIN expression index on PostgreSQL).
+    0003 (an FTS5 table on SQLite, a GIN expression index on PostgreSQL). On SQLite the FTS
+    table is kept in step by triggers on this table: a migration that makes Django rebuild the
+    table (changing a column rather than adding one) drops them and must create them again.
     """
 
     doc_type = models.CharField(max_length=64)
@@ -57,6 +59,7 @@ class IndexedDocument(models.Model):
     source = models.JSONField(default=dict)
     fingerprint = models.CharField(max_length=40)
     date = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     title_tokens = models.TextField(blank=True)
     summary_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)

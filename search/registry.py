@@ -50,6 +50,9 @@ class DocumentSchema:
     keywords: tuple[str, ...] = ()
     # What SORT_RECENT orders by, newest first.
     date: str | None = None
+    # When the document stops matching any search (a post's end date), as an ISO datetime or
+    # None: expiry needs no write, so no job, and cannot wait for one.
+    expires: str | None = None
     # Phrases offered by autocomplete (names, titles).
     suggest: tuple[str, ...] = ()
     # Returned with each hit, for display; text fields here can be highlighted.

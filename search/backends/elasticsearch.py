@@ -389,6 +389,7 @@ def mapping_for(schema: registry.DocumentSchema) -> IndexMapping:
     mapping.field("doc_type", Keyword())
     mapping.field("fingerprint", Keyword())
     mapping.field("date", Date())
+    mapping.field("expires", Date())
     for field in TOKEN_FIELDS.values():
         mapping.field(field, Text(analyzer="whitespace"))
     text_fields = {}
@@ -433,6 +434,7 @@ def document_for(
         "doc_type": doc_type,
         "fingerprint": fingerprint(document),
         "date": _date(document.get(schema.date)) if schema.date else None,
+        "expires": _date(document.get(schema.expires)) if schema.expires else None,
         **{field: _tokens(schema, document, weight) for weight, field in TOKEN_FIELDS.items()},
         "text": {name: texts(document, name) for name in schema.text},
         "keywords": {name: keyword_values(document.get(name)) for name in schema.keywords},
@@ -538,6 +540,15 @@ def _highlight_query(fields: Mapping[str, str], groups: Groups) -> Query:
     return Q("bool", should=clauses)
 
 
+# A document whose expiry passed matches nothing (DocumentSchema.expires), as on the embedded
+# backend; "now" is the cluster's clock.
+NOT_EXPIRED = Q(
+    "bool",
+    should=[Q("bool", must_not=Q("exists", field="expires")), Q("range", expires={"gt": "now"})],
+    minimum_should_match=1,
+)
+
+
 def search_for(
     query: SearchQuery,
     schemas: Mapping[str, registry.DocumentSchema],
@@ -556,19 +567,20 @@ def search_for(
     bool_query: dict[str, list[Query]] = {}
     if groups:
         bool_query["must"] = [_text_query(groups, any_group=any_group)]
-    unfaceted = [
-        _keyword_filter(name, values)
-        for name, values in query.filters.items()
-        if name not in faceted
+    bool_query["filter"] = [
+        NOT_EXPIRED,
+        *(
+            _keyword_filter(name, values)
+            for name, values in query.filters.items()
+            if name not in faceted
+        ),
     ]
-    if unfaceted:
-        bool_query["filter"] = unfaceted
     if exclude is not None:
         doc_type, object_id = exclude
         bool_query["must_not"] = [
             Q("bool", filter=[Q("term", doc_type=doc_type), Q("term", id=object_id)])
         ]
-    search = Search().query(Q("bool", **bool_query) if bool_query else Q("match_all"))
+    search = Search().query(Q("bool", **bool_query))
 
     # Filters of faceted fields apply to the hits only; each facet applies the others.
     faceted_filters = {name: _keyword_filter(name, query.filters[name]) for name in sorted(faceted)}
@@ -604,7 +616,7 @@ def suggest_search(prefix: str, filters: Mapping[str, Sequence[str]]) -> Search:
     """The most recent SUGGEST_SCAN documents passing `filters` with a phrase containing the
     folded `prefix`; suggestions_from picks the phrases that start a word with it."""
     escaped = re.sub(r"([\\*?])", r"\\\1", prefix)
-    clauses = [Q("wildcard", suggest_phrases={"value": f"*{escaped}*"})]
+    clauses = [Q("wildcard", suggest_phrases={"value": f"*{escaped}*"}), NOT_EXPIRED]
     clauses += [_keyword_filter(name, values) for name, values in filters.items() if values]
     return (
         Search()

@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from search import registry
@@ -144,8 +145,10 @@ class EmbeddedBackend:
         prefix = fold(plain_text(text)).strip()[:SUGGEST_PREFIX_MAX_CHARS]
         if not prefix:
             return []
-        documents = IndexedDocument.objects.using(self.using).filter(
-            doc_type__in=list(doc_types), suggest_text__icontains=prefix
+        documents = (
+            IndexedDocument.objects.using(self.using)
+            .filter(doc_type__in=list(doc_types), suggest_text__icontains=prefix)
+            .exclude(expires_at__lte=timezone.now())
         )
         for name, values in (filters or {}).items():
             documents = documents.filter(
@@ -280,7 +283,10 @@ class EmbeddedBackend:
     ) -> tuple[str, str, list[Any]]:
         """(score expression, FROM ... WHERE ..., params) of the documents the query matches."""
         params: list[Any] = []
-        conditions = [f"d.doc_type IN ({_placeholders(query.doc_types)})"]
+        conditions = [
+            f"d.doc_type IN ({_placeholders(query.doc_types)})",
+            "(d.expires_at IS NULL OR d.expires_at > %s)",
+        ]
         if groups:
             if self._vendor == "postgresql":
                 source = "search_indexeddocument d CROSS JOIN to_tsquery('simple'::regconfig, %s) q"
@@ -295,6 +301,7 @@ class EmbeddedBackend:
             source = "search_indexeddocument d"
             score = "0.0"
         params.extend(query.doc_types)
+        params.append(timezone.now())
         for name, values in query.filters.items():
             if name == without_filter:
                 continue
@@ -392,6 +399,7 @@ def _document_row(
         source={name: document.get(name) for name in schema.stored},
         fingerprint=fingerprint(document),
         date=_date(document.get(schema.date)) if schema.date else None,
+        expires_at=_date(document.get(schema.expires)) if schema.expires else None,
         title_tokens=tokens(registry.TITLE),
         summary_tokens=tokens(registry.SUMMARY),
         body_tokens=tokens(registry.BODY),

@@ -5,10 +5,12 @@ Elasticsearch when ELASTICSEARCH_URL is set (skipped with the reason otherwise; 
 Elasticsearch backend that need no server are in test_elasticsearch_backend.py).
 """
 
+import datetime
 import os
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from search import registry
 from search.backends import EmbeddedBackend
@@ -21,6 +23,7 @@ SCHEMA = DocumentSchema(
     text={"name_zh": TITLE, "name_en": TITLE, "summary": SUMMARY, "body_zh": BODY, "body_en": BODY},
     keywords=("kind", "markets", "hs_headings", "visibility"),
     date="updated_at",
+    expires="expires_at",
     suggest=("name_zh", "name_en"),
     stored=("name_zh", "name_en", "body_zh", "body_en", "kind"),
 )
@@ -253,6 +256,24 @@ def test_indexing_again_replaces_and_delete_removes(backend):
     backend.delete(DOC_TYPE, [2, 404])  # an unknown id is no error
     assert ids(run(backend, "服装")) == set()
     assert run(backend, facets=("kind",)).total == 5
+
+
+def test_a_document_past_its_expiry_matches_nothing(backend):
+    past = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+    future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    backend.index(
+        DOC_TYPE,
+        [
+            doc(7, kind="exporter", markets=[], date=past, expires_at=past, name_en="Expired lamp"),
+            doc(8, kind="exporter", markets=[], date=past, expires_at=future, name_en="Live lamp"),
+        ],
+    )
+    assert ids(run(backend, "lamp")) == {8}
+    assert run(backend, facets=("kind",)).total == 7
+    assert [s.text for s in backend.suggest("lamp", doc_types=[DOC_TYPE])] == ["Live lamp"]
+    assert [s.text for s in backend.suggest("live", doc_types=[DOC_TYPE])] == ["Live lamp"]
+    assert [s.text for s in backend.suggest("expired", doc_types=[DOC_TYPE])] == []
+    backend.delete(DOC_TYPE, [7, 8])
 
 
 def test_rebuild_replaces_the_whole_set_and_fingerprints_tell_what_is_indexed(backend):

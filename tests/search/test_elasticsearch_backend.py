@@ -19,6 +19,7 @@ from search import registry
 from search.analysis import index_text, query_groups
 from search.backends.base import BackendUnavailable, SearchBackend
 from search.backends.elasticsearch import (
+    NOT_EXPIRED,
     RECENCY,
     SUGGEST_SCAN,
     TOKEN_FIELDS_BOOSTED,
@@ -40,6 +41,7 @@ from search.query import SORT_RECENT, FacetValue, Hit, SearchQuery, Suggestion
 from search.registry import BODY, SUMMARY, TITLE, DocumentSchema
 from tests.search.es_stub import answering_url, refusing_url, silent_url
 
+NOT_EXPIRED_BODY = NOT_EXPIRED.to_dict()
 ORG = "es_test_org"
 POST = "es_test_post"
 ORG_SCHEMA = DocumentSchema(
@@ -231,6 +233,7 @@ def test_every_group_must_match_and_any_alternative_may():
 
     assert body["query"] == {
         "bool": {
+            "filter": [NOT_EXPIRED_BODY],
             "must": [
                 {
                     "bool": {
@@ -277,6 +280,7 @@ def test_relaxed_matching_accepts_any_alternative_of_any_group():
 
     assert body["query"] == {
         "bool": {
+            "filter": [NOT_EXPIRED_BODY],
             "must": [
                 {
                     "bool": {
@@ -307,7 +311,10 @@ def test_facets_count_without_their_own_filter():
     kind = {"terms": {"keywords.kind": ["exporter"]}}
     markets = {"terms": {"keywords.markets": ["DE", "FR"]}}
     # A filter on a field nobody counts narrows everything, facets included.
-    assert body["query"]["bool"]["filter"] == [{"terms": {"keywords.visibility": ["public"]}}]
+    assert body["query"]["bool"]["filter"] == [
+        NOT_EXPIRED_BODY,
+        {"terms": {"keywords.visibility": ["public"]}},
+    ]
     # Filters on counted fields narrow the hits...
     assert body["post_filter"] == {"bool": {"filter": [kind, markets]}}
 
@@ -359,14 +366,16 @@ def test_recent_and_blank_searches_rank_by_recency(text, sort):
 def test_blank_text_matches_every_document_and_highlights_nothing(text):
     body = _body(SearchQuery(doc_types=(ORG,), text=text))
 
-    assert body["query"] == {"match_all": {}}
+    assert body["query"] == {"bool": {"filter": [NOT_EXPIRED_BODY]}}
     assert "highlight" not in body
 
 
 def test_blank_text_with_filters_is_only_filters():
     body = _body(SearchQuery(doc_types=(ORG,), filters={"visibility": ["public"]}))
 
-    assert body["query"] == {"bool": {"filter": [{"terms": {"keywords.visibility": ["public"]}}]}}
+    assert body["query"] == {
+        "bool": {"filter": [NOT_EXPIRED_BODY, {"terms": {"keywords.visibility": ["public"]}}]}
+    }
 
 
 def test_pages_are_windows_of_the_ranked_hits():
@@ -431,6 +440,7 @@ def test_suggestions_scan_recent_filtered_documents_containing_the_text():
             "bool": {
                 "filter": [
                     {"wildcard": {"suggest_phrases": {"value": "*a\\*b\\?c\\\\*"}}},
+                    NOT_EXPIRED_BODY,
                     {"terms": {"keywords.visibility": ["public"]}},
                 ]
             }
