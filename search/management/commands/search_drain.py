@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 total += report
                 bar.update(report.claimed)
 
+        if not (options["verbosity"] or total.claimed):
+            return  # quiet when run every few seconds with nothing to do (the scheduler)
         self.stdout.write(
             f"Indexed {total.indexed}, deleted {total.deleted}, failed {total.failed} "
             f"(marked failed: {total.gave_up})."
