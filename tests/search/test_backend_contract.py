@@ -125,6 +125,11 @@ def backend(request, db):
     yield engine
     engine.delete(DOC_TYPE, [document["id"] for document in DOCUMENTS])
     registry.unregister(DOC_TYPE)
+    if request.param == "elasticsearch":
+        # Each test has its own prefix; remove its indices by name (clusters may refuse wildcard
+        # deletes).
+        for name in engine.client.indices.get(index=f"{engine.index_prefix}_*"):
+            engine.client.indices.delete(index=name)
 
 
 def run(backend, text="", **options):
