@@ -38,9 +38,16 @@ What highlighting reads: the raw text
     prefix query) on cjk fields and stemmed on english ones, the way search.highlight marks
     them for the embedded backend. No plugin is needed, only built-in analyzers.
 
-Autocomplete and "more like this" follow the embedded backend's rules too: the same phrase
-matching (SUGGEST_SCAN most recent documents whose phrases contain the text) and the same
-characteristic terms of a document, queried as a relaxed search.
+Autocomplete: a `completion` suggester field
+    fed with each phrase and its suffixes from every word start (and from every Chinese
+    character, since Chinese has no spaces), so that a prefix finds what the embedded backend's
+    rule finds: a phrase starting with the text, with a word starting with it, or (Chinese)
+    containing it. The visibility keyword is the field's category context, so that a visitor is
+    never offered a members-only name; other filters and expiry, which a suggester cannot
+    express, are applied to the SUGGEST_SCAN options it returns.
+
+"More like this" takes the same characteristic terms of a document as the embedded backend,
+queried as a relaxed search.
 
 Every request is bounded by a timeout and never retried: the search timeout, or the longer
 maintenance timeout for creating an index and for rebuilds. Every client error (connection
@@ -55,7 +62,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from elasticsearch import (
@@ -65,7 +72,7 @@ from elasticsearch import (
     NotFoundError,
     TransportError,
 )
-from elasticsearch.dsl import Date, Keyword, Long, Object, Q, Search, Text
+from elasticsearch.dsl import Completion, Date, Keyword, Long, Object, Q, Search, Text
 from elasticsearch.dsl import Mapping as IndexMapping
 from elasticsearch.dsl.query import Query
 from elasticsearch.helpers import BulkIndexError, ScanError, bulk, scan
@@ -106,7 +113,12 @@ TOKEN_FIELDS_BOOSTED = [f"{field}^{weight}" for weight, field in TOKEN_FIELDS.it
 
 # The embedded backend's limits (search.backends.embedded), so that both hold the same values.
 # Lucene refuses terms over 32,766 bytes; 8,000 characters of at most 4 bytes stay below.
-PHRASE_MAX_CHARS = 8000
+# The completion field's inputs: suffixes per phrase, and characters per input (the field's
+# max_input_length; longer inputs are cut there anyway).
+SUFFIXES_PER_PHRASE = 30
+COMPLETION_INPUT_CHARS = 50
+# A document with no visibility keyword still needs a context value to be indexed.
+NO_CONTEXT = "_none"
 FRAGMENT_CHARS = 160
 
 HIGHLIGHT_OPTIONS = {
@@ -118,6 +130,7 @@ HIGHLIGHT_OPTIONS = {
 }
 
 # Newest first; documents without a date after those with one; then the newest id.
+SUGGESTION = "phrases"
 RECENCY = [
     {"date": {"order": "desc", "missing": "_last"}},
     {"id": {"order": "desc"}},
@@ -286,7 +299,7 @@ class ElasticsearchBackend:
         if not prefix or not doc_types:
             return []
         response = self._search(suggest_search(prefix, filters or {}), doc_types)
-        return suggestions_from(response, prefix, limit=limit)
+        return suggestions_from(response, prefix, limit=limit, filters=filters)
 
     def more_like_this(
         self,
@@ -401,9 +414,16 @@ def mapping_for(schema: registry.DocumentSchema) -> IndexMapping:
         )
     mapping.field("text", Object(properties=text_fields))
     mapping.field("keywords", Object(properties={name: Keyword() for name in schema.keywords}))
-    # Autocomplete phrases as written (returned) and folded (matched with a wildcard query).
+    # Autocomplete phrases as written (returned) and their completion inputs (matched).
     mapping.field("suggest", Keyword(index=False, doc_values=False))
-    mapping.field("suggest_phrases", Keyword(ignore_above=PHRASE_MAX_CHARS))
+    mapping.field(
+        "suggest_complete",
+        Completion(
+            analyzer="simple",
+            max_input_length=COMPLETION_INPUT_CHARS,
+            contexts=[{"name": "visibility", "type": "category"}],
+        ),
+    )
     mapping.field("stored", Object(enabled=False))
     return mapping
 
@@ -439,7 +459,10 @@ def document_for(
         "text": {name: texts(document, name) for name in schema.text},
         "keywords": {name: keyword_values(document.get(name)) for name in schema.keywords},
         "suggest": phrases,
-        "suggest_phrases": [fold(phrase) for phrase in phrases],
+        "suggest_complete": {
+            "input": completion_inputs(phrases),
+            "contexts": {"visibility": keyword_values(document.get("visibility")) or [NO_CONTEXT]},
+        },
         "stored": {name: document.get(name) for name in schema.stored},
     }
 
@@ -612,18 +635,38 @@ def search_for(
     return search
 
 
+def completion_inputs(phrases: Sequence[str]) -> list[str]:
+    """Folded phrases and their suffixes from each word start and each Chinese character, so
+    that a completion prefix finds a phrase wherever embedded autocomplete would."""
+    inputs: dict[str, None] = {}
+    for phrase in phrases:
+        folded = fold(phrase)
+        starts = [
+            index
+            for index, character in enumerate(folded)
+            if index == 0 or folded[index - 1] == " " or _HAN_RE.match(character)
+        ]
+        for start in starts[:SUFFIXES_PER_PHRASE]:
+            suffix = folded[start : start + COMPLETION_INPUT_CHARS].strip()
+            if suffix:
+                inputs[suffix] = None
+    return list(inputs)
+
+
 def suggest_search(prefix: str, filters: Mapping[str, Sequence[str]]) -> Search:
-    """The most recent SUGGEST_SCAN documents passing `filters` with a phrase containing the
-    folded `prefix`; suggestions_from picks the phrases that start a word with it."""
-    escaped = re.sub(r"([\\*?])", r"\\\1", prefix)
-    clauses = [Q("wildcard", suggest_phrases={"value": f"*{escaped}*"}), NOT_EXPIRED]
-    clauses += [_keyword_filter(name, values) for name, values in filters.items() if values]
+    """A completion suggestion of SUGGEST_SCAN documents for the folded `prefix`, within the
+    visibility filter's values (the field's context); suggestions_from applies the rest."""
+    completion: dict[str, Any] = {
+        "field": "suggest_complete",
+        "size": SUGGEST_SCAN,
+    }
+    if filters.get("visibility"):
+        completion["contexts"] = {"visibility": list(filters["visibility"])}
     return (
         Search()
-        .query(Q("bool", filter=clauses))
-        .sort(*RECENCY)
-        .extra(size=SUGGEST_SCAN)
-        .source(["id", "doc_type", "suggest"])
+        .suggest(SUGGESTION, prefix, completion=completion)
+        .extra(size=0)
+        .source(["id", "doc_type", "suggest", "keywords", "expires"])
     )
 
 
@@ -673,23 +716,48 @@ def facets_from(response: Mapping[str, Any], facets: Sequence[str]) -> dict[str,
     }
 
 
-def suggestions_from(response: Mapping[str, Any], prefix: str, *, limit: int) -> list[Suggestion]:
-    """Matching phrases of a suggest_search response's documents, in their order, each once."""
+def suggestions_from(
+    response: Mapping[str, Any],
+    prefix: str,
+    *,
+    limit: int,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    now: datetime | None = None,
+) -> list[Suggestion]:
+    """Matching phrases of the suggested documents that pass `filters` and have not expired,
+    in the suggester's order, each phrase once."""
+    now = now or datetime.now(UTC)
     suggestions: list[Suggestion] = []
     seen: set[str] = set()
-    for raw in response["hits"]["hits"]:
-        source = raw["_source"]
-        for phrase in source.get("suggest") or []:
-            folded = fold(phrase)
-            if folded in seen or not phrase_matches(folded, prefix):
+    for entry in response.get("suggest", {}).get(SUGGESTION, []):
+        for option in entry.get("options", []):
+            source = option["_source"]
+            if not _passes(source, filters or {}, now):
                 continue
-            seen.add(folded)
-            suggestions.append(
-                Suggestion(text=phrase, doc_type=source["doc_type"], id=int(source["id"]))
-            )
-            if len(suggestions) >= limit:
-                return suggestions
+            for phrase in source.get("suggest") or []:
+                folded = fold(phrase)
+                if folded in seen or not phrase_matches(folded, prefix):
+                    continue
+                seen.add(folded)
+                suggestions.append(
+                    Suggestion(text=phrase, doc_type=source["doc_type"], id=int(source["id"]))
+                )
+                if len(suggestions) >= limit:
+                    return suggestions
     return suggestions
+
+
+def _passes(source: Mapping[str, Any], filters: Mapping[str, Sequence[str]], now: datetime) -> bool:
+    """A suggested document's keyword filters and expiry, checked on its _source."""
+    expires = source.get("expires")
+    if expires:
+        moment = datetime.fromisoformat(expires)
+        if (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= now:
+            return False
+    keywords = source.get("keywords") or {}
+    return all(
+        set(keywords.get(name) or ()) & set(values) for name, values in filters.items() if values
+    )
 
 
 def characteristic_terms(token_fields: Mapping[str, str]) -> list[str]:

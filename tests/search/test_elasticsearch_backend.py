@@ -7,6 +7,7 @@ the backend must find what the embedded backend finds, and the token fields and 
 are how it does so (search.backends.elasticsearch explains why).
 """
 
+import datetime
 import os
 import time
 import uuid
@@ -26,6 +27,7 @@ from search.backends.elasticsearch import (
     ElasticsearchBackend,
     alias_swap_actions,
     characteristic_terms,
+    completion_inputs,
     document_for,
     facets_from,
     hits_from,
@@ -143,7 +145,13 @@ def test_keywords_date_suggestions_and_stored_fields():
     assert properties["id"] == {"type": "long"}
     assert properties["doc_type"] == {"type": "keyword"}
     assert properties["fingerprint"] == {"type": "keyword"}
-    assert properties["suggest_phrases"]["type"] == "keyword"
+    assert properties["expires"] == {"type": "date"}
+    assert properties["suggest_complete"] == {
+        "type": "completion",
+        "analyzer": "simple",
+        "max_input_length": 50,
+        "contexts": [{"name": "visibility", "type": "category"}],
+    }
     assert properties["suggest"] == {"type": "keyword", "index": False, "doc_values": False}
     assert properties["stored"] == {"type": "object", "enabled": False}
 
@@ -151,7 +159,7 @@ def test_keywords_date_suggestions_and_stored_fields():
 def test_only_built_in_analyzers_are_used():
     body = index_body(ORG_SCHEMA, shards=2, replicas=1)
 
-    assert _analyzers(body["mappings"]) == {"whitespace", "cjk", "english"}
+    assert _analyzers(body["mappings"]) == {"whitespace", "cjk", "english", "simple"}
     assert body["settings"] == {"number_of_shards": 2, "number_of_replicas": 1}
 
 
@@ -212,7 +220,10 @@ def test_a_document_holds_its_phrases_and_date():
     )
 
     assert document["suggest"] == ["ＡＢＣ Trading", "ABC Trading"]
-    assert document["suggest_phrases"] == ["abc trading", "abc trading"]
+    assert document["suggest_complete"] == {
+        "input": ["abc trading", "trading"],
+        "contexts": {"visibility": [ORGANIZATION["visibility"]]},
+    }
     assert document["date"] == "2024-05-01T12:30:00+08:00"
 
 
@@ -256,7 +267,7 @@ def test_every_group_must_match_and_any_alternative_may():
                         ]
                     }
                 }
-            ]
+            ],
         }
     }
 
@@ -293,7 +304,7 @@ def test_relaxed_matching_accepts_any_alternative_of_any_group():
                         "minimum_should_match": 1,
                     }
                 }
-            ]
+            ],
         }
     }
 
@@ -432,23 +443,37 @@ def test_more_like_this_leaves_the_document_itself_out():
     ]
 
 
-def test_suggestions_scan_recent_filtered_documents_containing_the_text():
-    body = suggest_search("a*b?c\\", {"visibility": ["public"], "kind": []}).to_dict()
+def test_suggestions_complete_the_prefix_within_the_visibility_context():
+    body = suggest_search("家具", {"visibility": ["public"], "kind": ["exporter"]}).to_dict()
 
     assert body == {
-        "query": {
-            "bool": {
-                "filter": [
-                    {"wildcard": {"suggest_phrases": {"value": "*a\\*b\\?c\\\\*"}}},
-                    NOT_EXPIRED_BODY,
-                    {"terms": {"keywords.visibility": ["public"]}},
-                ]
+        "suggest": {
+            "phrases": {
+                "prefix": "家具",
+                "completion": {
+                    "field": "suggest_complete",
+                    "size": SUGGEST_SCAN,
+                    "contexts": {"visibility": ["public"]},
+                },
             }
         },
-        "sort": RECENCY,
-        "size": SUGGEST_SCAN,
-        "_source": ["id", "doc_type", "suggest"],
+        "size": 0,
+        "_source": ["id", "doc_type", "suggest", "keywords", "expires"],
     }
+    unfiltered = suggest_search("家具", {}).to_dict()
+    assert "contexts" not in unfiltered["suggest"]["phrases"]["completion"]
+
+
+def test_completion_inputs_start_at_every_word_and_chinese_character():
+    assert completion_inputs(["北京家具", "Solid Wood", "ＡＢＣ"]) == [
+        "北京家具",
+        "京家具",
+        "家具",
+        "具",
+        "solid wood",
+        "wood",
+        "abc",
+    ]
 
 
 # --- Responses --------------------------------------------------------------------------------
@@ -551,12 +576,16 @@ def test_phrases_match_like_on_the_embedded_backend(phrase, prefix, matches):
     assert phrase_matches(phrase, prefix) is matches
 
 
+def _suggestions(sources: list[dict]) -> dict:
+    return {"suggest": {"phrases": [{"options": [{"_source": source} for source in sources]}]}}
+
+
 def test_suggestions_are_the_matching_phrases_each_once():
-    response = _response(
+    response = _suggestions(
         [
-            {"_source": {"id": 1, "doc_type": ORG, "suggest": ["Overseas Trade", "海外贸易"]}},
-            {"_source": {"id": 2, "doc_type": POST, "suggest": ["overseas trade", "Oversize"]}},
-            {"_source": {"id": 3, "doc_type": ORG, "suggest": ["Over the top", "Hangover"]}},
+            {"id": 1, "doc_type": ORG, "suggest": ["Overseas Trade", "海外贸易"]},
+            {"id": 2, "doc_type": POST, "suggest": ["overseas trade", "Oversize"]},
+            {"id": 3, "doc_type": ORG, "suggest": ["Over the top", "Hangover"]},
         ]
     )
 
@@ -566,6 +595,27 @@ def test_suggestions_are_the_matching_phrases_each_once():
         Suggestion(text="Over the top", doc_type=ORG, id=3),
     ]
     assert len(suggestions_from(response, "over", limit=2)) == 2
+
+
+def test_suggested_documents_pass_the_other_filters_and_expiry():
+    now = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+    response = _suggestions(
+        [
+            {"id": 1, "doc_type": ORG, "suggest": ["Oak A"], "keywords": {"kind": ["exporter"]}},
+            {"id": 2, "doc_type": ORG, "suggest": ["Oak B"], "keywords": {"kind": ["platform"]}},
+            {
+                "id": 3,
+                "doc_type": POST,
+                "suggest": ["Oak C"],
+                "keywords": {"kind": ["exporter"]},
+                "expires": "2026-05-31T16:00:00+00:00",
+            },
+        ]
+    )
+
+    found = suggestions_from(response, "oak", limit=8, filters={"kind": ["exporter"]}, now=now)
+    assert [s.id for s in found] == [1]
+    assert [s.id for s in suggestions_from(response, "oak", limit=8, now=now)] == [1, 2]
 
 
 def test_characteristic_terms_weigh_titles_above_bodies():
