@@ -7,8 +7,12 @@ Exits with status 1 while differences remain, so that a scheduler can alert on i
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from search import registry
-from search.backends import BackendUnavailable, EmbeddedBackend, configured_backend
+from search.backends import BackendUnavailable
+from search.management.commands._targets import (
+    add_doc_type_argument,
+    chosen_doc_types,
+    index_targets,
+)
 from search.services import index_check, index_check_repair
 
 SHOWN_IDS = 20
@@ -18,28 +22,15 @@ class Command(BaseCommand):
     help = "Compare the search index with the database; --repair enqueues what differs."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--type",
-            action="append",
-            dest="doc_types",
-            metavar="DOC_TYPE",
-            help="Only this document type (repeatable; default: all).",
-        )
+        add_doc_type_argument(parser)
         parser.add_argument(
             "--repair", action="store_true", help="Enqueue every differing document."
         )
 
     def handle(self, *args, doc_types: list[str] | None, repair: bool, **options) -> None:
-        known = registry.doc_types()
-        unknown = sorted(set(doc_types or ()) - set(known))
-        if unknown:
-            raise CommandError(f"Unknown document type(s): {', '.join(unknown)} (known: {known}).")
-        backend = configured_backend()
-        backends = [backend]
-        if not isinstance(backend, EmbeddedBackend):
-            backends.append(EmbeddedBackend())
+        backends = index_targets()
         differing = 0
-        for doc_type in doc_types or known:
+        for doc_type in chosen_doc_types(doc_types):
             for target in backends:
                 with tqdm(
                     unit="doc", desc=f"{doc_type} ↔ {target.name}", file=self.stderr, disable=None

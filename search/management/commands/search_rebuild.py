@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from search import registry
-from search.backends import BackendUnavailable, EmbeddedBackend, configured_backend
+from search.backends import BackendUnavailable
+from search.management.commands._targets import (
+    add_doc_type_argument,
+    chosen_doc_types,
+    index_targets,
+)
 from search.services import index_rebuild
 from search.tasks import drain_until_empty
 
@@ -21,27 +26,14 @@ class Command(BaseCommand):
     help = "Rebuild the search index from the database."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--type",
-            action="append",
-            dest="doc_types",
-            metavar="DOC_TYPE",
-            help="Only this document type (repeatable; default: all).",
-        )
+        add_doc_type_argument(parser)
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, doc_types: list[str] | None, batch_size: int, **options) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        known = registry.doc_types()
-        unknown = sorted(set(doc_types or ()) - set(known))
-        if unknown:
-            raise CommandError(f"Unknown document type(s): {', '.join(unknown)} (known: {known}).")
-        backend = configured_backend()
-        backends = [backend]
-        if not isinstance(backend, EmbeddedBackend):
-            backends.append(EmbeddedBackend())  # the fallback index
-        for doc_type in doc_types or known:
+        backends = index_targets()
+        for doc_type in chosen_doc_types(doc_types):
             expected = sum(1 for _ in registry.get(doc_type).all_ids())
             for target in backends:
                 started = time.perf_counter()
