@@ -7,11 +7,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from search.backends import BackendUnavailable, EmbeddedBackend, configured_backend
+from search.backends import (
+    BackendUnavailable,
+    EmbeddedBackend,
+    configured_backend,
+    engine_mark_down,
+    engine_mark_up,
+    engine_marked_down,
+)
 from search.models import IndexJob
 from search.query import Hit, SearchQuery, SearchResults, Suggestion
 
@@ -49,11 +55,9 @@ def index_outbox_stats(*, now: datetime | None = None) -> OutboxStats:
 # Pages and the API search through these functions, never through a backend directly: when the
 # configured engine (Elasticsearch) is unreachable they answer from the embedded index, which the
 # outbox keeps current too (search.backends), and mark the answer degraded so that the page can
-# say results may be incomplete. After a failure the engine is skipped for ENGINE_RETRY_SECONDS,
-# so that while it is down each search costs one database query, not a timeout.
-
-ENGINE_RETRY_SECONDS = 30
-_ENGINE_DOWN_KEY = "search:engine-down"
+# say results may be incomplete. After a failure the engine is skipped for
+# search.backends.ENGINE_RETRY_SECONDS, so that while it is down each search costs one database
+# query, not a timeout.
 
 
 def search_run(query: SearchQuery) -> SearchResults:
@@ -105,7 +109,7 @@ def search_health() -> SearchHealth:
         available = False
     else:
         available = True
-        cache.delete(_ENGINE_DOWN_KEY)
+        engine_mark_up()
     return SearchHealth(
         backend=backend.name,
         available=available,
@@ -118,12 +122,12 @@ def _with_fallback(ask):
     backend = configured_backend()
     if isinstance(backend, EmbeddedBackend):
         return ask(backend)
-    if not cache.get(_ENGINE_DOWN_KEY):
+    if not engine_marked_down():
         try:
             return ask(backend)
-        except BackendUnavailable:
-            logger.warning("Search engine %s unavailable; answering from the fallback.", backend)
-            cache.set(_ENGINE_DOWN_KEY, True, ENGINE_RETRY_SECONDS)
+        except BackendUnavailable as exc:
+            logger.warning("Search engine unavailable, answering from the fallback: %s", exc)
+            engine_mark_down(str(exc))
     answer = ask(EmbeddedBackend())
     if isinstance(answer, SearchResults):
         return dataclasses.replace(answer, degraded=True)

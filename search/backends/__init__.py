@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.module_loading import import_string
 
 from search.backends.base import BackendUnavailable, IndexWriter, SearchBackend
@@ -28,6 +29,9 @@ __all__ = [
     "backend_from_path",
     "configured_backend",
     "configured_writer",
+    "engine_mark_down",
+    "engine_mark_up",
+    "engine_marked_down",
 ]
 
 
@@ -62,20 +66,51 @@ def configured_writer() -> IndexWriter:
     return MirroredWriter(EmbeddedBackend(), backend)
 
 
-class MirroredWriter:
-    """Writes every change to each backend in turn; fails as a whole when one fails (the outbox
-    then retries all of them, which is harmless: writes are idempotent)."""
+# After the engine failed to answer, searches and writes skip it for this long: each costs a
+# database query instead of a timeout. Kept in the cache, so shared by processes on Redis.
+ENGINE_RETRY_SECONDS = 30
+_ENGINE_DOWN_KEY = "search:engine-down"
 
-    def __init__(self, *backends: IndexWriter) -> None:
-        self.backends = backends
+
+def engine_marked_down() -> str | None:
+    """Why the engine was marked down (its last error), or None while it is not."""
+    return cache.get(_ENGINE_DOWN_KEY)
+
+
+def engine_mark_down(reason: str) -> None:
+    cache.set(_ENGINE_DOWN_KEY, reason or "unavailable", ENGINE_RETRY_SECONDS)
+
+
+def engine_mark_up() -> None:
+    cache.delete(_ENGINE_DOWN_KEY)
+
+
+class MirroredWriter:
+    """Writes every change to the embedded fallback index, then to the engine; fails as a whole
+    when the engine fails (the outbox then retries both, which is harmless: writes are
+    idempotent). While the engine is marked down it is not even asked."""
+
+    def __init__(self, fallback: IndexWriter, engine: IndexWriter) -> None:
+        self.fallback = fallback
+        self.engine = engine
 
     def index(self, doc_type: str, documents: Sequence[Mapping[str, Any]]) -> None:
-        for backend in self.backends:
-            backend.index(doc_type, documents)
+        self.fallback.index(doc_type, documents)
+        self._to_engine(lambda: self.engine.index(doc_type, documents))
 
     def delete(self, doc_type: str, ids: Sequence[int]) -> None:
-        for backend in self.backends:
-            backend.delete(doc_type, ids)
+        self.fallback.delete(doc_type, ids)
+        self._to_engine(lambda: self.engine.delete(doc_type, ids))
+
+    def _to_engine(self, write) -> None:
+        reason = engine_marked_down()
+        if reason:
+            raise BackendUnavailable(f"{reason} (not asked again for {ENGINE_RETRY_SECONDS} s)")
+        try:
+            write()
+        except BackendUnavailable as exc:
+            engine_mark_down(str(exc))
+            raise
 
 
 @functools.cache

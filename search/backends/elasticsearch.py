@@ -146,8 +146,9 @@ class ElasticsearchBackend:
     """A SearchBackend on an Elasticsearch 8 cluster at `url`.
 
     `timeout` bounds every request (seconds; no retries), so that a search can fall back to the
-    embedded index in about that time. Creating an index (which waits for its shards) and the
-    requests of rebuild() are bounded by `maintenance_timeout` instead. `client` replaces the
+    embedded index in about that time, and an outbox drain gives up in about that time too. The
+    requests of rebuild() (creating an index, which waits for its shards; bulk loading; the
+    alias swap) are bounded by `maintenance_timeout` instead. `client` replaces the
     client built from `url` (tests).
     """
 
@@ -242,8 +243,11 @@ class ElasticsearchBackend:
     def _alias_ensure(self, alias: str, schema: registry.DocumentSchema) -> None:
         if self.client.indices.exists_alias(name=alias):
             return
+        # Within the ordinary timeout: this runs in the outbox drain, which may run inside a
+        # request. A cluster too slow to create the index fails this attempt; the job is retried
+        # (and the index, still being created, is usually there by then).
         try:
-            self.client.options(request_timeout=self.maintenance_timeout).indices.create(
+            self.client.indices.create(
                 index=f"{alias}_initial",
                 aliases={alias: {}},
                 **index_body(schema, shards=self.shards, replicas=self.replicas),
@@ -375,7 +379,10 @@ def _unavailable_on_error(action: str) -> Iterator[None]:
             f"the first because: {first.get('error')}"
         ) from error
     except (TransportError, ApiError, ScanError) as error:
-        raise BackendUnavailable(f"Elasticsearch could not {action}: {error}") from error
+        # The client's connection errors print as "Connection error"; their cause says which
+        # (refused, reset, name not resolved).
+        cause = f" ({error.__cause__})" if error.__cause__ else ""
+        raise BackendUnavailable(f"Elasticsearch could not {action}: {error}{cause}") from error
 
 
 # --- Mapping and documents ------------------------------------------------------------------
