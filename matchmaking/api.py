@@ -115,8 +115,10 @@ ERRORS = dict.fromkeys((400, 401, 403, 404, 413, 422), ErrorOut)
 
 # Model field names that the API calls differently.
 API_FIELD_NAMES = {"market_countries": "markets", "market_regions": "markets"}
-# The name every request body parameter has, left out of error locations.
+# The names of the request body parameter and of the query-parameter schemas, left out of error
+# locations so that errors are keyed by the parameter the client sent.
 BODY = "payload"
+QUERY_SCHEMAS = {"filters"}
 
 
 def _error(
@@ -130,7 +132,9 @@ def _invalid_input(request, exc: NinjaValidationError) -> HttpResponse:
     """pydantic's errors, keyed by the top-level field they concern."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [part for part in error.get("loc", ())[1:] if part != BODY]
+        location = [
+            part for part in error.get("loc", ())[1:] if part != BODY and part not in QUERY_SCHEMAS
+        ]
         field = str(location[0]) if location else NON_FIELD_ERRORS
         message = error.get("msg", _("Invalid value."))
         items = [part for part in location[1:] if isinstance(part, int)]
@@ -301,7 +305,7 @@ def _post_text(name: str) -> Any:
     return _model_text(Post, name)
 
 
-ProfileKind = _one_of(services.PROFILE_KINDS)
+ProfileKind = _one_of(kind.value for kind in services.PROFILE_KINDS)
 
 
 # --- Output schemas -------------------------------------------------------------------------
@@ -928,7 +932,7 @@ class SearchHitOut(Schema):
 class FacetValueOut(Schema):
     value: str
     label: str
-    count: int
+    count: int | None = Field(description="None for a selected value the facet cannot count.")
     selected: bool
 
 

@@ -120,7 +120,7 @@ class FacetOption:
     field: str  # the request parameter
     value: str
     label: str
-    count: int
+    count: int | None  # None: a selected value the facet does not count (see facet_options)
     selected: bool
 
 
@@ -156,23 +156,29 @@ def facet_options(
     results: SearchResults, *, selected: Mapping[str, Sequence[str]]
 ) -> list[tuple[str, str, list[FacetOption]]]:
     """(request parameter, heading, options) per facet with values, for the page and the API.
-    A selected value stays listed even when its count dropped out of the top values."""
+
+    Selected values come first, so that a page showing a facet's first values always shows
+    them (and the link that removes them). A selected value the facet does not count (a region:
+    documents list countries) gets the number of results when it is the field's only selected
+    value, since that is what it gives; otherwise no count.
+    """
     parameters = {field: parameter for parameter, field in FILTER_FIELDS.items()}
     groups = []
     for field, values in results.facets.items():
         parameter = parameters[field]
-        chosen = set(selected.get(parameter, ()))
+        chosen = list(dict.fromkeys(selected.get(parameter, ())))
         counted = {value.value: value.count for value in values}
-        ordered = [value.value for value in values] + sorted(chosen - counted.keys())
+        ordered = [*chosen, *(value.value for value in values if value.value not in chosen)]
         if not ordered:
             continue
         labels = facet_labels(field, ordered)
+        uncounted = results.total if len(chosen) == 1 else None
         options = [
             FacetOption(
                 field=parameter,
                 value=value,
                 label=labels.get(value, value),
-                count=counted.get(value, 0),
+                count=counted.get(value, uncounted),
                 selected=value in chosen,
             )
             for value in ordered

@@ -1,5 +1,7 @@
 """The search page over organizations and posts, and its autocomplete."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -20,10 +22,11 @@ from matchmaking.selectors.search import (
     search_for_viewer,
     search_hit_data,
 )
-from search.analysis import query_tokens
+from search.analysis import QUERY_STOP_WORDS, query_tokens
 from search.query import RESULT_WINDOW, Hit
 
 PAGE_SIZE = 20
+WORD_SEPARATORS = re.compile(r"[\s,，;；、]+")
 # Alternatives offered when a search finds nothing: at most this many single words.
 BROADER_WORDS = 4
 
@@ -74,7 +77,7 @@ def _broader_searches(request, *, text: str, filters: dict) -> list[dict]:
         if count:
             url = f"{base}?{urlencode({'q': text})}"
             broader.append({"label": text, "count": count, "url": url})
-    words = list(dict.fromkeys(query_tokens(text)))
+    words = _typed_words(text)
     if len(words) > 1:
         for word in words[:BROADER_WORDS]:
             count = search_count(user=request.user, text=word, filters=filters)
@@ -82,6 +85,18 @@ def _broader_searches(request, *, text: str, filters: dict) -> list[dict]:
                 query = urlencode({"q": word, **filters}, doseq=True)
                 broader.append({"label": word, "count": count, "url": f"{base}?{query}"})
     return broader
+
+
+def _typed_words(text: str) -> list[str]:
+    """The words of a query as the user typed them ("Overseas", not the normalised "oversea"):
+    a Chinese run is cut into its words, which are pieces of what was typed. Stop words go."""
+    words = []
+    for chunk in WORD_SEPARATORS.split(text):
+        tokens = [token for token in query_tokens(chunk) if token not in QUERY_STOP_WORDS]
+        if not tokens:
+            continue
+        words.extend(tokens if len(tokens) > 1 and not chunk.isascii() else [chunk])
+    return list(dict.fromkeys(words))
 
 
 @require_GET
