@@ -6,11 +6,11 @@ Chinese, taught the trade glossary), and the database's full-text index does the
 
 - SQLite: an FTS5 table (unicode61 tokenizer, which only has to split on the spaces between our
   tokens), ranked by FTS5's bm25 with column weights;
-- PostgreSQL: a weighted tsvector of the "simple" configuration under a GIN index, ranked by
-  ts_rank.
+- PostgreSQL: a weighted tsvector of the "simple" configuration, stored in a generated column
+  under a GIN index, ranked by ts_rank.
 
-Both are created by migration search/0003, which holds the DDL; POSTGRES_VECTOR below must stay
-the same expression as that index. Documents live in IndexedDocument (three token columns, one
+Both are created by migrations (search/0003 and, for PostgreSQL's stored column, 0005), which
+hold the DDL. Documents live in IndexedDocument (three token columns, one
 per weight class, plus the stored fields) and IndexedKeyword (one row per keyword value, for
 filters and facet counts). Every query is one SQL statement built here with parameters; tokens
 hold only letters and digits (search.analysis) and are quoted as well, so user input never
@@ -56,11 +56,9 @@ from search.query import (
     plain_text,
 )
 
-POSTGRES_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, d.title_tokens), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, d.summary_tokens), 'B') || "
-    "setweight(to_tsvector('simple'::regconfig, d.body_tokens), 'C'))"
-)
+# The weighted tsvector of the three token columns, a stored generated column on PostgreSQL
+# (migrations search/0003 and 0005).
+POSTGRES_VECTOR = "d.search_vector"
 # ts_rank's weights are listed D, C, B, A: a title word counts 1.0, summary 0.6, body 0.3.
 POSTGRES_RANK = f"ts_rank('{{0.1, 0.3, 0.6, 1.0}}', {POSTGRES_VECTOR}, q)"
 # FTS5's bm25 is lower for better matches; its weights follow the column order. It may only be
