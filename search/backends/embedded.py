@@ -281,8 +281,11 @@ class EmbeddedBackend:
     ) -> tuple[str, str, list[Any]]:
         """(score expression, FROM ... WHERE ..., params) of the documents the query matches."""
         params: list[Any] = []
+        # SQLite: the unary + keeps the planner off the doc_type index, which it would otherwise
+        # walk while running the full-text match once per row (seconds at 100,000 documents).
+        doc_type = "+d.doc_type" if self._vendor == "sqlite" else "d.doc_type"
         conditions = [
-            f"d.doc_type IN ({_placeholders(query.doc_types)})",
+            f"{doc_type} IN ({_placeholders(query.doc_types)})",
             "(d.expires_at IS NULL OR d.expires_at > %s)",
         ]
         if groups:
@@ -326,24 +329,30 @@ class EmbeddedBackend:
         )
         recency = "d.date DESC NULLS LAST, d.id DESC"
         order = recency if query.sort == SORT_RECENT or not groups else f"score DESC, {recency}"
-        sql = (
-            f"SELECT d.doc_type, d.object_id, d.source, {score} AS score, COUNT(*) OVER () "
-            f"{matched} ORDER BY {order} LIMIT %s OFFSET %s"
+        # Ids first, the stored documents of the page's rows after: sorting and counting every
+        # match with its stored document in tow cost up to ten times more.
+        page_sql = (
+            f"SELECT d.id, {score} AS score, COUNT(*) OVER () {matched} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*params, query.per_page, query.offset])
-            rows = cursor.fetchall()
-            if rows:
-                total = rows[0][4]
+            cursor.execute(page_sql, [*params, query.per_page, query.offset])
+            ranked = cursor.fetchall()
+            if ranked:
+                total = ranked[0][2]
+                cursor.execute(
+                    "SELECT id, doc_type, object_id, source FROM search_indexeddocument "
+                    f"WHERE id IN ({_placeholders(ranked)})",
+                    [row[0] for row in ranked],
+                )
+                stored = {row[0]: row[1:] for row in cursor.fetchall()}
             else:
                 # Past the last page (or nothing matched): the window gave no count.
                 cursor.execute(f"SELECT COUNT(*) {matched}", params)
                 total = cursor.fetchone()[0]
+                stored = {}
         pattern = highlight_pattern(groups)
-        hits = [
-            _hit(doc_type, object_id, source, score, pattern)
-            for doc_type, object_id, source, score, _count in rows
-        ]
+        hits = [_hit(*stored[pk], score, pattern) for pk, score, _count in ranked if pk in stored]
         return hits, total
 
     def _facets(
