@@ -61,6 +61,8 @@ GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "trade_glossary.csv"
 INDEX_MAX_CHARS = 100_000
 QUERY_MAX_CHARS = 200
 QUERY_MAX_GROUPS = 32
+# Runs of Chinese characters up to this length have their words remembered (_han_words).
+CACHED_RUN_MAX_CHARS = 64
 
 # CJK ideographs: unified, extension A, compatibility, and extensions B-F.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -163,9 +165,19 @@ def _tokens(text: str, *, for_search: bool) -> Iterator[str]:
     for match in _RUN_RE.finditer(text):
         han, other = match.groups()
         if han:
-            yield from _han_tokens(han, for_search=for_search)
+            if len(han) <= CACHED_RUN_MAX_CHARS:
+                yield from _han_words(han, for_search)
+            else:
+                yield from _han_tokens(han, for_search=for_search)
         else:
             yield _normalise_latin(other)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _han_words(run: str, for_search: bool) -> tuple[str, ...]:
+    """The words of a run of Chinese characters, remembered: names, product words and taxonomy
+    names repeat across documents, and jieba is most of the cost of indexing."""
+    return tuple(_han_tokens(run, for_search=for_search))
 
 
 def _han_tokens(run: str, *, for_search: bool) -> Iterator[str]:
