@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from wagtail.models import Site
 
@@ -55,13 +54,7 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def migrated_data(transactional_db, database_snapshot):
-    """The data migrations made, present even after an earlier transactional test flushed it.
-
-    The flush leaves what post_migrate recreates (content types, permissions) but not the
-    Wagtail site; flushing again without post_migrate lets the snapshot restore every row
-    without clashing with those.
-    """
+    """The data migrations made, present even after an earlier transactional test flushed it."""
     if not Site.objects.exists():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         for alias, snapshot in database_snapshot.items():
             connections[alias].creation.deserialize_db_from_string(snapshot)

@@ -48,7 +48,7 @@ def _profiled(*, kind: str, name_zh: str, name_en: str = "", relations=None, **f
 
 
 @pytest.fixture
-def market(migrated_data, taxonomy) -> dict[str, Organization]:
+def market(taxonomy) -> dict[str, Organization]:
     """Five results for 家具, oldest first: three from exporters (one of them a post), one from a
     platform, one from a logistics provider; and a Chinese-only exporter that 家具 misses."""
     furniture = list(HSHeading.objects.filter(code="9403"))
