@@ -68,7 +68,8 @@ CACHED_RUN_MAX_CHARS = 64
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # A run of Chinese characters, or a run of other letters/digits ([^\W_] is \w without "_").
 _RUN_RE = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
-_HAN_RE = re.compile(rf"[{_HAN}]+")
+# One or more Chinese characters; other modules use it to tell Chinese tokens from Latin ones.
+HAN_RE = re.compile(rf"[{_HAN}]+")
 
 _tokenizer: jieba.Tokenizer | None = None
 _tokenizer_lock = threading.Lock()
@@ -219,7 +220,7 @@ def _normalise_latin(token: str) -> str:
 
 def _inner_words(token: str) -> set[str]:
     """Inner dictionary words of a Chinese query word, as one all-of alternative (or nothing)."""
-    if len(token) < 3 or not _HAN_RE.fullmatch(token):
+    if len(token) < 3 or not HAN_RE.fullmatch(token):
         return set()
     inner = [word for word in _tokenizer_get().cut_for_search(token) if word != token]
     return {" ".join(dict.fromkeys(inner))} if inner else set()

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 from django.utils.html import escape
 
+from search.analysis import HAN_RE
+
 FRAGMENT_CHARS = 160
-_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def highlight_pattern(groups: Iterable[set[str]]) -> re.Pattern[str] | None:
@@ -22,7 +23,7 @@ def highlight_pattern(groups: Iterable[set[str]]) -> re.Pattern[str] | None:
         return None
     parts = []
     for token in sorted(tokens, key=len, reverse=True):
-        if _HAN_RE.search(token):
+        if HAN_RE.search(token):
             parts.append(re.escape(token))
         else:
             # A word starting with the token (plural and other endings); not inside a word.

@@ -2,11 +2,13 @@
 of the embedded default, by the worker in production)."""
 
 import dataclasses
+import itertools
 import logging
+from collections.abc import Callable
 
 from django_tasks import task
 
-from search.backends import configured_writer
+from search.backends import IndexWriter, configured_writer
 from search.services import DrainReport, index_outbox_drain
 
 logger = logging.getLogger(__name__)
@@ -16,16 +18,26 @@ logger = logging.getLogger(__name__)
 MAX_BATCHES_PER_RUN = 20
 
 
-def drain_until_empty(*, max_batches: int = MAX_BATCHES_PER_RUN) -> DrainReport:
-    """Drain due jobs into the configured writer, batch after batch, until none is due (or
-    max_batches were applied)."""
-    backend = configured_writer()
+def drain_until_empty(
+    *,
+    backend: IndexWriter | None = None,
+    batch_size: int = 500,
+    max_batches: int | None = MAX_BATCHES_PER_RUN,
+    progress: Callable[[int], None] | None = None,
+) -> DrainReport:
+    """Drain due jobs into `backend` (default: the configured writer), batch after batch, until
+    none is due or max_batches (None: no limit) were applied; `progress` gets each batch's
+    number of jobs."""
+    backend = backend or configured_writer()
     total = DrainReport()
-    for _batch in range(max_batches):
-        report = index_outbox_drain(backend=backend)
-        total += report
+    batches = itertools.count() if max_batches is None else range(max_batches)
+    for _batch in batches:
+        report = index_outbox_drain(backend=backend, batch_size=batch_size)
         if not report.claimed:
             break
+        total += report
+        if progress:
+            progress(report.claimed)
     return total
 
 

@@ -43,10 +43,6 @@ class SearchForm(forms.Form):
         choices=[(SORT_RELEVANCE, _("Best match")), (SORT_RECENT, _("Most recent"))],
     )
 
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        self.raw = data
-
     def text(self) -> str:
         self.is_valid()
         return (getattr(self, "cleaned_data", {}).get("q") or "")[:QUERY_MAX_CHARS]
@@ -57,11 +53,9 @@ class SearchForm(forms.Form):
 
     def filters(self) -> dict[str, list[str]]:
         """The well-formed values of each filter parameter (repeatable: ?kind=a&kind=b)."""
-        if self.raw is None:
-            return {}
         filters = {}
         for name, pattern in FILTER_VALUE_PATTERNS.items():
-            values = [value for value in self.raw.getlist(name) if pattern.match(value)]
+            values = [value for value in self.data.getlist(name) if pattern.match(value)]
             if values:
                 filters[name] = list(dict.fromkeys(values))[:MAX_VALUES_PER_FILTER]
         return filters

@@ -202,6 +202,16 @@ def localized(zh: str, en: str) -> str:
     return zh or en
 
 
+def document_url(doc_type: str, object_id: int) -> str:
+    """The page of an organization or a post found by search."""
+    name = (
+        "matchmaking:organization_profile"
+        if doc_type == ORGANIZATION
+        else "matchmaking:post_detail"
+    )
+    return reverse(name, args=[object_id])
+
+
 def search_hit_data(hit: Hit) -> dict:
     """A result as plain data (the API's item; the page adds its HTML to it): the title in the
     active language, where it leads, what kind of thing it is, and the highlighted fragments."""
@@ -211,7 +221,7 @@ def search_hit_data(hit: Hit) -> dict:
             "type": hit.doc_type,
             "id": hit.id,
             "title": localized(source.get("name_zh") or "", source.get("name_en") or ""),
-            "url": reverse("matchmaking:organization_profile", args=[hit.id]),
+            "url": document_url(hit.doc_type, hit.id),
             "label": organization_kind_label(source.get("kind") or ""),
             "organization": None,
             "highlights": dict(hit.highlights),
@@ -220,7 +230,7 @@ def search_hit_data(hit: Hit) -> dict:
         "type": hit.doc_type,
         "id": hit.id,
         "title": localized(source.get("title_zh") or "", source.get("title_en") or ""),
-        "url": reverse("matchmaking:post_detail", args=[hit.id]),
+        "url": document_url(hit.doc_type, hit.id),
         "label": post_kind_label(source.get("post_kind") or ""),
         "organization": localized(
             source.get("organization_name_zh") or "", source.get("organization_name_en") or ""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from matchmaking.documents import ORGANIZATION
 from matchmaking.forms.search import SearchForm
 from matchmaking.selectors.search import (
+    document_url,
     facet_options,
     localized,
     search_autocomplete,
@@ -149,15 +150,7 @@ def search_autocomplete_view(request):
     return JsonResponse(
         {
             "suggestions": [
-                {
-                    "text": suggestion.text,
-                    "url": reverse(
-                        "matchmaking:organization_profile"
-                        if suggestion.doc_type == ORGANIZATION
-                        else "matchmaking:post_detail",
-                        args=[suggestion.id],
-                    ),
-                }
+                {"text": suggestion.text, "url": document_url(suggestion.doc_type, suggestion.id)}
                 for suggestion in suggestions
             ]
         }

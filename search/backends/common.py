@@ -3,8 +3,10 @@ values become keywords and text, how autocomplete picks phrases, and which words
 this" starts from."""
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from search.query import Suggestion
 
 KEYWORD_MAX_CHARS = 200
 # Documents read to collect autocomplete phrases; enough for `limit` distinct phrases.
@@ -45,6 +47,25 @@ def phrase_matches(phrase: str, prefix: str) -> bool:
     if phrase.startswith(prefix) or f" {prefix}" in phrase:
         return True
     return not prefix.isascii() and prefix in phrase
+
+
+def pick_suggestions(
+    candidates: Iterable[tuple[str, int, Sequence[str]]], prefix: str, *, limit: int
+) -> list[Suggestion]:
+    """From (doc_type, id, phrases) of candidate documents, best first: the phrases that match
+    the folded `prefix` (phrase_matches), each once, at most `limit`."""
+    suggestions: list[Suggestion] = []
+    seen: set[str] = set()
+    for doc_type, object_id, phrases in candidates:
+        for phrase in phrases:
+            folded = fold(phrase)
+            if folded in seen or not phrase_matches(folded, prefix):
+                continue
+            seen.add(folded)
+            suggestions.append(Suggestion(text=phrase, doc_type=doc_type, id=object_id))
+            if len(suggestions) >= limit:
+                return suggestions
+    return suggestions
 
 
 def weighted_terms(tokens_by_weight: Mapping[int, str]) -> dict[str, int]:

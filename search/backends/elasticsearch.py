@@ -57,7 +57,6 @@ refused, timeout, error status, refused documents) becomes BackendUnavailable.
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -78,7 +77,7 @@ from elasticsearch.dsl.query import Query
 from elasticsearch.helpers import BulkIndexError, ScanError, bulk, scan
 
 from search import registry
-from search.analysis import index_text, query_groups
+from search.analysis import HAN_RE, index_text, query_groups
 from search.backends.base import BackendUnavailable
 from search.backends.common import (
     MORE_LIKE_THIS_TERMS,
@@ -86,7 +85,7 @@ from search.backends.common import (
     SUGGEST_SCAN,
     fold,
     keyword_values,
-    phrase_matches,
+    pick_suggestions,
     texts,
     weighted_terms,
 )
@@ -137,7 +136,6 @@ RECENCY = [
     {"doc_type": {"order": "asc"}},
 ]
 
-_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 Groups = list[set[str]]
 
@@ -557,8 +555,8 @@ def _highlight_query(fields: Mapping[str, str], groups: Groups) -> Query:
     appears (a phrase of its bigrams on cjk fields), a Latin token as the start of a word (a
     prefix on cjk fields, which keep Latin words whole; stemmed on english fields)."""
     tokens = sorted({token for group in groups for text in group for token in text.split()})
-    han = [token for token in tokens if _HAN_RE.search(token)]
-    latin = [token for token in tokens if not _HAN_RE.search(token)]
+    han = [token for token in tokens if HAN_RE.search(token)]
+    latin = [token for token in tokens if not HAN_RE.search(token)]
     clauses = []
     for path, analyzer in fields.items():
         if analyzer == "english":
@@ -651,7 +649,7 @@ def completion_inputs(phrases: Sequence[str]) -> list[str]:
         starts = [
             index
             for index, character in enumerate(folded)
-            if index == 0 or folded[index - 1] == " " or _HAN_RE.match(character)
+            if index == 0 or folded[index - 1] == " " or HAN_RE.match(character)
         ]
         for start in starts[:SUFFIXES_PER_PHRASE]:
             suffix = folded[start : start + COMPLETION_INPUT_CHARS].strip()
@@ -734,24 +732,20 @@ def suggestions_from(
     """Matching phrases of the suggested documents that pass `filters` and have not expired,
     in the suggester's order, each phrase once."""
     now = now or datetime.now(UTC)
-    suggestions: list[Suggestion] = []
-    seen: set[str] = set()
-    for entry in response.get("suggest", {}).get(SUGGESTION, []):
-        for option in entry.get("options", []):
-            source = option["_source"]
-            if not _passes(source, filters or {}, now):
-                continue
-            for phrase in source.get("suggest") or []:
-                folded = fold(phrase)
-                if folded in seen or not phrase_matches(folded, prefix):
-                    continue
-                seen.add(folded)
-                suggestions.append(
-                    Suggestion(text=phrase, doc_type=source["doc_type"], id=int(source["id"]))
-                )
-                if len(suggestions) >= limit:
-                    return suggestions
-    return suggestions
+    options = (
+        option["_source"]
+        for entry in response.get("suggest", {}).get(SUGGESTION, [])
+        for option in entry.get("options", [])
+    )
+    return pick_suggestions(
+        (
+            (source["doc_type"], int(source["id"]), source.get("suggest") or [])
+            for source in options
+            if _passes(source, filters or {}, now)
+        ),
+        prefix,
+        limit=limit,
+    )
 
 
 def _passes(source: Mapping[str, Any], filters: Mapping[str, Sequence[str]], now: datetime) -> bool:

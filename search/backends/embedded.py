@@ -39,7 +39,7 @@ from search.backends.common import (
     SUGGEST_SCAN,
     fold,
     keyword_values,
-    phrase_matches,
+    pick_suggestions,
     texts,
     weighted_terms,
 )
@@ -154,22 +154,15 @@ class EmbeddedBackend:
                     "document_id"
                 )
             )
-        suggestions: list[Suggestion] = []
-        seen: set[str] = set()
         with self._errors():
-            rows = documents.order_by("-date", "-pk").values_list(
-                "doc_type", "object_id", "suggest_text"
-            )[:SUGGEST_SCAN]
-            for doc_type, object_id, suggest_text in rows:
-                for phrase in suggest_text.splitlines():
-                    folded = fold(phrase)
-                    if folded in seen or not phrase_matches(folded, prefix):
-                        continue
-                    seen.add(folded)
-                    suggestions.append(Suggestion(text=phrase, doc_type=doc_type, id=object_id))
-                    if len(suggestions) >= limit:
-                        return suggestions
-        return suggestions
+            rows = list(
+                documents.order_by("-date", "-pk").values_list(
+                    "doc_type", "object_id", "suggest_text"
+                )[:SUGGEST_SCAN]
+            )
+        return pick_suggestions(
+            ((doc_type, pk, text.splitlines()) for doc_type, pk, text in rows), prefix, limit=limit
+        )
 
     def more_like_this(
         self,

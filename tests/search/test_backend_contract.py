@@ -309,5 +309,10 @@ def test_rebuild_replaces_the_whole_set_and_fingerprints_tell_what_is_indexed(ba
 )
 def test_any_input_gives_an_answer(backend, text):
     results = run(backend, text, facets=("kind",))
-    assert results.total >= 0
-    backend.suggest(text, doc_types=[DOC_TYPE])
+    # Whatever it matched, the answer is consistent: every hit is one of ours, the count
+    # covers them, and the facet counts add up to the total (each document has one kind).
+    assert {hit.id for hit in results.hits} <= {document["id"] for document in DOCUMENTS}
+    assert len(results.hits) == results.total <= len(DOCUMENTS)
+    assert sum(value.count for value in results.facets["kind"]) == results.total
+    suggestions = backend.suggest(text, doc_types=[DOC_TYPE])
+    assert {s.id for s in suggestions} <= {document["id"] for document in DOCUMENTS}

@@ -19,6 +19,7 @@ from elasticsearch import Elasticsearch
 from search import registry
 from search.analysis import index_text, query_groups
 from search.backends.base import BackendUnavailable, SearchBackend
+from search.backends.common import phrase_matches
 from search.backends.elasticsearch import (
     NOT_EXPIRED,
     RECENCY,
@@ -33,7 +34,6 @@ from search.backends.elasticsearch import (
     hits_from,
     index_body,
     mapping_for,
-    phrase_matches,
     search_for,
     suggest_search,
     suggestions_from,

@@ -9,7 +9,8 @@ from tqdm import tqdm
 
 from search.backends import backend_from_path, configured_writer
 from search.selectors import index_outbox_stats
-from search.services import DrainReport, index_outbox_drain, index_outbox_retry_failed
+from search.services import index_outbox_retry_failed
+from search.tasks import drain_until_empty
 
 
 class Command(BaseCommand):
@@ -41,7 +42,6 @@ class Command(BaseCommand):
             count = index_outbox_retry_failed()
             self.stdout.write(f"Re-queued {count} failed job(s).")
 
-        total = DrainReport()
         with tqdm(
             total=index_outbox_stats().due,
             unit="job",
@@ -49,12 +49,12 @@ class Command(BaseCommand):
             file=self.stderr,
             disable=None,  # no bar when stderr is not a terminal (cron, CI)
         ) as bar:
-            while True:
-                report = index_outbox_drain(backend=search_backend, batch_size=batch_size)
-                if not report.claimed:
-                    break
-                total += report
-                bar.update(report.claimed)
+            total = drain_until_empty(
+                backend=search_backend,
+                batch_size=batch_size,
+                max_batches=None,
+                progress=bar.update,
+            )
 
         if not (options["verbosity"] or total.claimed):
             return  # quiet when run every few seconds with nothing to do (the scheduler)

@@ -57,5 +57,5 @@ class Command(BaseCommand):
                     f"{doc_type}: {count} document(s) indexed in {target.name} "
                     f"in {time.perf_counter() - started:.1f}s."
                 )
-        report = drain_until_empty()
+        report = drain_until_empty(max_batches=None)
         self.stdout.write(f"Changes saved during the rebuild: {report.indexed + report.deleted}.")
