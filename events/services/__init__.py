@@ -1,0 +1,1 @@
+"""Writes of the events app: registrations and their places (registrations.py)."""
