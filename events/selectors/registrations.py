@@ -1,5 +1,4 @@
-"""Reads of the events app: registrations as their viewers may see them, places left, the
-trainings recommended to an organization."""
+"""Registrations as their viewers may see them, places left, the ticket."""
 
 from django.db.models import QuerySet
 from django.urls import reverse
