@@ -34,6 +34,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from accounts.models import Organization, OrganizationKind
+from events.admin_forms import EventPageForm
 from events.blocks import (
     AgendaItemBlock,
     EventBodyBlock,
@@ -224,6 +225,7 @@ class EventPage(RoutablePageMixin, Page):
     is_creatable = False
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
+    base_form_class = EventPageForm
 
     # Sessions and trainings confirm while places remain; expo calls go to review.
     requires_review = False

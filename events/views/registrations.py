@@ -33,7 +33,7 @@ def event_register(request, event: EventPage):
     organization = active_organization_get(user=request.user)
     if organization is None:
         messages.info(request, _("Register your organization, or join one, to take part."))
-        return redirect("accounts:dashboard")
+        return redirect("dashboard")
     existing = selectors.registration_active_for(event=event, organization=organization)
     if existing is not None:
         messages.info(request, _("Your organization is already registered for this event."))
@@ -41,7 +41,7 @@ def event_register(request, event: EventPage):
     context = {"page": event, "organization": organization}
     refusal = registration_refusal(event=event, organization=organization)
     if refusal is not None:
-        return render(request, "events/register.html", {**context, "refusal": refusal.message})
+        return render(request, "events/register.html", {**context, "refusal": refusal})
 
     form = RegistrationForm(request.POST or None, request.FILES or None, event=event)
     attendees = AttendeeFormSet(request.POST or None, prefix="attendees")
