@@ -26,4 +26,4 @@ class AccountAdapter(DefaultAccountAdapter):
             super().send_mail(template_prefix, email, context)
 
     def get_login_redirect_url(self, request):
-        return super().get_login_redirect_url(request) or reverse("accounts:dashboard")
+        return super().get_login_redirect_url(request) or reverse("dashboard")

@@ -54,19 +54,6 @@ def _refusal(error: ValidationError | PermissionDenied) -> str:
 
 
 @login_required
-def dashboard(request):
-    memberships = list(selectors.membership_list_for_user(user=request.user))
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            "memberships": memberships,
-            "active": selectors.active_organization_get(user=request.user, memberships=memberships),
-        },
-    )
-
-
-@login_required
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +164,7 @@ def organization_switch(request, pk: int):
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
-    return redirect("accounts:dashboard")
+    return redirect("dashboard")
 
 
 @login_required
@@ -279,7 +266,7 @@ def membership_remove(request, pk: int):
         return redirect("accounts:organization_detail", pk=organization_id)
     if leaving:
         messages.success(request, _("You left the organization."))
-        return redirect("accounts:dashboard")
+        return redirect("dashboard")
     messages.success(request, _("The member was removed."))
     return redirect("accounts:organization_detail", pk=organization_id)
 

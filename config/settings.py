@@ -135,6 +135,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so that two transactions that
     # both read-then-write (select_for_update is a no-op here) queue instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+    # The test database is a file, not Django's default shared-cache in-memory database: there,
+    # connections lock each other per table and a concurrent writer fails at once ("database
+    # table is locked", which the timeout does not cover), so tests that race real clients in
+    # threads (tests/events/test_capacity_race.py) could not run. On a RAM disk where there is
+    # one; one file per process, since several test runs may share the machine.
+    test_directory = Path("/dev/shm") if Path("/dev/shm").is_dir() else BASE_DIR
+    DATABASES["default"]["TEST"] = {"NAME": test_directory / f"xbec-test-{os.getpid()}.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -199,7 +206,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -243,6 +250,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 WAGTAIL_I18N_ENABLED = True
+# No avatars from gravatar.com: the admin must work on an intranet without outside requests.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "北京跨境电商供需对接平台"
 WAGTAILADMIN_LOGIN_URL = "account_login"

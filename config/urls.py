@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from config import health
 from matchmaking.api import api as matchmaking_api
 
@@ -38,6 +39,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
+    path("me/", cms_views.dashboard, name="dashboard"),
     path("me/", include("accounts.urls")),
     path("", include("matchmaking.urls")),
     path("", include("events.urls")),

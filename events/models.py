@@ -101,7 +101,7 @@ class ResponsibleUnit(models.Model):
 
 class EventIndexPage(RoutablePageMixin, Page):
     """Lists the events below it (upcoming and past, filters, a month calendar, an iCalendar
-    feed). Its views live in events.views.pages; the routes are declared on the page so that
+    feed). Its views live in events.views.listing; the routes are declared on the page so that
     they follow it wherever an editor moves it."""
 
     intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
@@ -339,7 +339,11 @@ class EventPage(RoutablePageMixin, Page):
         site_id, root_url, page_path = parts
         language = translation.get_language() or settings.LANGUAGE_CODE
         if language != settings.LANGUAGE_CODE and self.locale.language_code != language:
-            page_path = translate_url(page_path, language)
+            # translate_url reads the path in the language it was built for. The English
+            # index keeps the Chinese index's slug (Wagtail's translations copy it), so the
+            # path under /en/ leads through it to this page.
+            with translation.override(self.locale.language_code):
+                page_path = translate_url(page_path, language)
         return site_id, root_url, page_path
 
     @path("register/")

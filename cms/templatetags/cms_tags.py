@@ -8,6 +8,7 @@ from django.utils.translation import get_language, get_language_from_path
 from wagtail.models import Page
 
 from cms import selectors
+from events.selectors.listing import event_language_urls
 
 register = template.Library()
 
@@ -52,6 +53,10 @@ def _translation_urls(page: Page, request) -> dict[str, str]:
     failing that, the nearest ancestor with a live translation in that language, up to that
     language's home page. A language with neither is left out. The number of queries does not
     grow with the depth of the page.
+
+    An event page has no translations, but each translation of its event index serves it
+    (events.models.EventIndexPage.route): in those languages the switcher leads to the same
+    event.
     """
     lineage = [*page.get_ancestors().filter(depth__gt=1), page]
     depth_by_key = {ancestor.translation_key: ancestor.depth for ancestor in lineage}
@@ -69,6 +74,7 @@ def _translation_urls(page: Page, request) -> dict[str, str]:
         if candidate.translation_key == page.translation_key and query:
             url += "?" + query
         urls[code] = url
+    urls.update(event_language_urls(page=page, request=request))
     return urls
 
 

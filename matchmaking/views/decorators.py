@@ -19,7 +19,7 @@ def acting_organization_required(view):
         organization = active_organization_get(user=request.user)
         if organization is None:
             messages.info(request, _("Register your organization, or join one, to post."))
-            return redirect("accounts:dashboard")
+            return redirect("dashboard")
         return view(request, *args, organization=organization, **kwargs)
 
     return wrapper

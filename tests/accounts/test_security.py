@@ -63,7 +63,7 @@ class TestBureauStaffTwoFactor:
 
     def test_bureau_staff_without_totp_are_sent_to_set_it_up(self, client, clerk):
         self.sign_in(client, clerk)
-        for url in (reverse("accounts:dashboard"), reverse("accounts:verification_queue"), "/"):
+        for url in (reverse("dashboard"), reverse("accounts:verification_queue"), "/"):
             response = client.get(url)
             assert response.status_code == 302
             assert response["Location"] == reverse("mfa_activate_totp")
@@ -104,10 +104,10 @@ class TestBureauStaffTwoFactor:
             setattr(user, power, True)
             user.save()
         self.sign_in(client, user)
-        response = client.get(reverse("accounts:dashboard"))
+        response = client.get(reverse("dashboard"))
         assert response["Location"] == reverse("mfa_activate_totp")
 
     def test_other_users_may_use_totp_but_are_not_forced(self, client, member):
         self.sign_in(client, member)
-        assert client.get(reverse("accounts:dashboard")).status_code == 200
+        assert client.get(reverse("dashboard")).status_code == 200
         self.assert_totp_setup_reachable(client, member)

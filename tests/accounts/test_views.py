@@ -195,12 +195,12 @@ def test_switch_organization_from_the_header(client, organization, member):
         reverse("accounts:organization_switch", args=[organization.pk]),
         {"next": "https://evil.example.com/"},
     )
-    assert response["Location"] == reverse("accounts:dashboard")
+    assert response["Location"] == reverse("dashboard")
 
 
 def test_dashboard_empty_state(client):
     client.force_login(UserFactory())
-    response = client.get(reverse("accounts:dashboard"))
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert reverse("accounts:organization_create") in response.content.decode()
 

@@ -112,12 +112,12 @@ def test_header_for_a_member_of_two_organizations(client, home):
     assert forms[0].select_one('input[name="next"]')["value"] == "/?from=test"
 
     nav = html.select_one('[data-testid="main-nav"]')
-    assert nav.select_one(f'a[href="{reverse("accounts:dashboard")}"]')
+    assert nav.select_one(f'a[href="{reverse("dashboard")}"]')
     assert not nav.select_one('[data-testid="nav-verification"]')
     assert html.select_one('[data-testid="sign-out"]')
     assert not html.select_one('[data-testid="sign-in"]')
     panel = html.select_one('[data-testid="welcome-panel"]')
-    assert panel.select_one(f'a[href="{reverse("accounts:dashboard")}"]')
+    assert panel.select_one(f'a[href="{reverse("dashboard")}"]')
 
 
 def test_switching_organization_from_the_header_returns_to_the_page(client, home):

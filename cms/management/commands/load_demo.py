@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS, SITE_ADMIN_EMAIL, load_accounts
+from cms.demo.events import load_events
 from cms.demo.pages import load_pages
 from cms.demo.posts import load_posts
 from cms.demo.profiles import load_profiles
@@ -20,8 +21,8 @@ ROLE_LABELS = {
 
 class Command(BaseCommand):
     help = (
-        "Load the bilingual demo: organizations, users, pages, capability profiles and "
-        "supply and demand posts. Safe to run again."
+        "Load the bilingual demo: organizations, users, pages, capability profiles, "
+        "supply and demand posts, and events with registrations. Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -33,12 +34,14 @@ class Command(BaseCommand):
             load_pages()
             profiles = load_profiles(organizations)  # needs the owners load_accounts made
             posts = load_posts(organizations)
+            events = load_events(organizations)  # after the pages: the index goes under home
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(organizations)} organizations, site pages; new: "
                 f"{profiles['profiles']} capability profiles, {profiles['products']} products, "
                 f"{profiles['warehouses']} warehouses, {profiles['lanes']} logistics lanes, "
-                f"{posts} supply and demand posts."
+                f"{posts} supply and demand posts, {events['events']} events with "
+                f"{events['registrations']} registrations."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
