@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from events.models import EventPage, in_english
+from events.models import EventPage, bilingual_value, in_english
 from events.services.registrations import MAX_ATTENDEES, DocumentUpload
 from events.uploads import validate_document
 
@@ -19,12 +19,6 @@ def _choices(block_value) -> list[tuple[str, str]]:
     ]
     labels = english if in_english() and len(english) == len(chinese) else chinese
     return [(str(number), label) for number, label in enumerate(labels)]
-
-
-def _label(block_value, field: str) -> str:
-    chinese = block_value.get(f"{field}_zh") or ""
-    english = block_value.get(f"{field}_en") or ""
-    return english if in_english() and english else chinese
 
 
 class AttendeeForm(forms.Form):
@@ -63,8 +57,8 @@ class RegistrationForm(forms.Form):
             name = f"q_{block.id}"
             value = block.value
             options = {
-                "label": _label(value, "label"),
-                "help_text": _label(value, "help"),
+                "label": bilingual_value(value, "label"),
+                "help_text": bilingual_value(value, "help"),
                 "required": bool(value.get("required")),
             }
             if block.block_type == "text":

@@ -75,6 +75,11 @@ def bilingual(chinese: str, english: str) -> str:
     return english if in_english() and english else chinese
 
 
+def bilingual_value(value, field: str) -> str:
+    """`field` of a block value holding `<field>_zh` and `<field>_en`, in the visitor's language."""
+    return bilingual(value.get(f"{field}_zh") or "", value.get(f"{field}_en") or "")
+
+
 @register_snippet
 class ResponsibleUnit(models.Model):
     """An organizer or responsible unit: the commerce bureau, customs, tax, the foreign exchange

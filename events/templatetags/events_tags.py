@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from events.models import EventPage, in_english
+from events.models import EventPage, bilingual_value
 
 register = template.Library()
 
@@ -46,9 +46,7 @@ def beijing(value: datetime.datetime | None) -> datetime.datetime | None:
 @register.filter
 def pick(value, field: str) -> str:
     """`{{ block.value|pick:"title" }}`: title_en on English pages when filled, else title_zh."""
-    chinese = value.get(f"{field}_zh") or ""
-    english = value.get(f"{field}_en") or ""
-    return english if in_english() and english else chinese
+    return bilingual_value(value, field)
 
 
 @register.filter
