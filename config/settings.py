@@ -135,13 +135,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so that two transactions that
     # both read-then-write (select_for_update is a no-op here) queue instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
-    # The test database is a file, not Django's default shared-cache in-memory database: there,
+    # The test database is a file, not Django's default shared-cache in-memory database, where
     # connections lock each other per table and a concurrent writer fails at once ("database
-    # table is locked", which the timeout does not cover), so tests that race real clients in
-    # threads (tests/events/test_capacity_race.py) could not run. On a RAM disk where there is
-    # one; one file per process, since several test runs may share the machine.
-    test_directory = Path("/dev/shm") if Path("/dev/shm").is_dir() else BASE_DIR
-    DATABASES["default"]["TEST"] = {"NAME": test_directory / f"xbec-test-{os.getpid()}.sqlite3"}
+    # table is locked", which the timeout does not cover): the tests that race real clients in
+    # threads (tests/events/test_capacity_race.py) need writers that wait for the lock. On the
+    # RAM disk where there is one (the suite then takes about as long as in memory); a file per
+    # process, since several test runs may share a machine.
+    test_database_directory = Path("/dev/shm") if Path("/dev/shm").is_dir() else BASE_DIR
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(test_database_directory / f"xbec-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
