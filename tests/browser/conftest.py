@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from wagtail.models import Site
 
@@ -54,7 +55,18 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def migrated_data(transactional_db, database_snapshot):
-    """The data migrations made, present even after an earlier transactional test flushed it."""
-    if not Site.objects.exists():
-        for alias, snapshot in database_snapshot.items():
+    """The data migrations made, present even after an earlier transactional test flushed it.
+
+    That flush ran post_migrate, which recreated content types and permissions in another order
+    (and so with other ids) than the migrations did, and the snapshot's rows would collide with
+    them; so empty the tables once more, this time without post_migrate, and load the snapshot.
+    """
+    for alias, snapshot in database_snapshot.items():
+        if not Site.objects.using(alias).exists():
+            call_command(
+                "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
+            )
             connections[alias].creation.deserialize_db_from_string(snapshot)
+        # With the snapshot on this connection object, the flush after the test skips
+        # post_migrate as well, so the next serialized test restores onto empty tables.
+        connections[alias]._test_serialized_contents = snapshot
