@@ -1,6 +1,7 @@
 """Registering an organization for an event, its ticket, and cancelling it."""
 
 import io
+import uuid
 
 import qrcode
 from django.contrib import messages
@@ -62,8 +63,21 @@ def event_register(request, event: EventPage):
                 return redirect("events:ticket", pk=error.registration.pk)
             form.add_error(None, error.message)
         else:
-            messages.success(request, _state_message(registration.state))
-            return redirect("events:ticket", pk=registration.pk)
+            if registration.state != RegistrationState.CANCELLED:
+                messages.success(request, _state_message(registration.state))
+                return redirect("events:ticket", pk=registration.pk)
+            # The form was sent once already, for a registration cancelled since (the back
+            # button after cancelling). The service rightly answers with that registration; the
+            # member meant to register again, so offer the same answers under a new key.
+            form = RegistrationForm(_with_new_key(request.POST), request.FILES, event=event)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "This form was sent before, for a registration cancelled since. Check the "
+                    "answers (and choose any documents again), then submit to register anew."
+                ),
+            )
     return render(
         request,
         "events/register.html",
@@ -74,6 +88,12 @@ def event_register(request, event: EventPage):
             "places_left": selectors.places_left(event=event),
         },
     )
+
+
+def _with_new_key(data):
+    data = data.copy()
+    data["idempotency_key"] = str(uuid.uuid4())
+    return data
 
 
 def _state_message(state: str) -> str:

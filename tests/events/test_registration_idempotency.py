@@ -208,3 +208,37 @@ def test_an_organization_may_register_again_after_cancelling(
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [user.email, waiting_user.email, user.email, waiting_user.email, user.email]
     )
+
+
+@pytest.mark.django_db
+def test_the_old_form_sent_again_after_cancelling_offers_to_register_anew(
+    client, registration_form, django_capture_on_commit_callbacks
+):
+    """The back button after cancelling: the form sent again creates nothing by itself (its key
+    names the cancelled registration) but comes back with its answers under a new key, so one
+    more submission registers the organization again."""
+    event = event_publish(places={OrganizationKind.EXPORTER: 2})
+    user, organization = registrant()
+    client.force_login(user)
+    old_form = registration_form(uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{event.url}register/", old_form)
+    first = Registration.objects.get(event=event, organization=organization)
+    client.post(reverse("events:cancel", kwargs={"pk": first.pk}))
+
+    response = client.post(f"{event.url}register/", old_form)
+
+    assert response.status_code == 200
+    assert Registration.objects.filter(event=event).count() == 1
+    form = response.context["form"]
+    [error] = form.non_field_errors()
+    assert error in response.content.decode()
+    new_key = form["idempotency_key"].value()
+    assert new_key != old_form["idempotency_key"]
+    assert response.context["attendees"].forms[0]["name"].value() == old_form["attendees-0-name"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(f"{event.url}register/", {**old_form, "idempotency_key": new_key})
+    second = Registration.objects.exclude(pk=first.pk).get(event=event, organization=organization)
+    assert again["Location"] == _ticket(second)
+    assert (second.state, _taken(event)) == (State.CONFIRMED, 1)
