@@ -386,6 +386,13 @@ class Profile(TextWithoutControlCharacters, models.Model):
     )
 
     # Platforms (and the services of service providers)
+    channels_offered = models.JSONField(
+        _("sales channels offered"),
+        default=list,
+        blank=True,
+        validators=[validate_channels],
+        help_text=_("How merchants sell through the platform."),
+    )
     services_offered = models.JSONField(
         _("services offered"), default=list, blank=True, validators=[validate_service_types]
     )
@@ -469,6 +476,9 @@ class Profile(TextWithoutControlCharacters, models.Model):
 
     def channel_labels(self) -> list[str]:
         return _listed(self.channels_wanted, Channel)
+
+    def channels_offered_labels(self) -> list[str]:
+        return _listed(self.channels_offered, Channel)
 
     def services_needed_labels(self) -> list[str]:
         return _listed(self.services_needed, ServiceType)
@@ -636,3 +646,312 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching: stored suggestions and what organizations think of them
+
+
+class Suggestion(models.Model):
+    """A partner the matching engine suggests to an organization, as it last scored the pair.
+
+    Written only by matchmaking.services.suggestions, which replaces an organization's rows
+    whenever it recomputes them. The two versions are the profiles' data_version at that
+    moment, so a row tells whether it is older than the data it explains.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=_("organization"),
+    )
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="suggested_to",
+        verbose_name=_("suggested partner"),
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    # matchmaking.matching.Reason items as dicts: kind, side ("you" / "them"), weight, facts.
+    reasons = models.JSONField(_("reasons"), default=list)
+    organization_version = models.PositiveIntegerField(_("data version of the organization"))
+    partner_version = models.PositiveIntegerField(_("data version of the partner"))
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["organization", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner"], name="suggestion_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organization=F("partner")), name="suggestion_not_to_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="suggestion_score_in_unit_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "rank"], name="suggestion_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.partner} ({self.score:.2f})"
+
+
+class FeedbackAction(models.TextChoices):
+    SAVED = "saved", _("Saved")
+    DISMISSED = "dismissed", _("Not relevant")
+
+
+class DismissReason(models.TextChoices):
+    PRODUCTS = "products", _("Products or categories do not fit")
+    MARKETS = "markets", _("Markets do not fit")
+    SCALE = "scale", _("Size or requirements do not fit")
+    ALREADY_PARTNERS = "already_partners", _("We already work together")
+    OTHER = "other", _("Other")
+
+
+class SuggestionFeedback(TextWithoutControlCharacters, models.Model):
+    """What an organization did with a suggested partner: saved it, or dismissed it as not
+    relevant. A dismissed partner is never suggested to the organization again; both kinds of
+    feedback weigh on later rankings (matchmaking.matching.Feedback)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="suggestion_feedback",
+        verbose_name=_("organization"),
+    )
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="feedback_received",
+        verbose_name=_("partner"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=FeedbackAction.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=DismissReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suggestion feedback")
+        verbose_name_plural = _("suggestion feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner"], name="feedback_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organization=F("partner")), name="feedback_not_on_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.action} {self.partner}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Meeting requests
+
+
+class MeetingState(models.TextChoices):
+    PENDING = "pending", _("Awaiting an answer")
+    COUNTERED = "countered", _("Other times proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+# States in which a request still waits for one side to answer.
+OPEN_MEETING_STATES = (MeetingState.PENDING, MeetingState.COUNTERED)
+
+
+class MeetingSource(models.TextChoices):
+    SUGGESTION = "suggestion", _("Suggested partners")
+    PROFILE = "profile", _("Profile page")
+    SEARCH = "search", _("Search results")
+
+
+class MeetingDeclineReason(models.TextChoices):
+    NOT_RELEVANT = "not_relevant", _("Our businesses do not fit")
+    NO_CAPACITY = "no_capacity", _("Not taking on new partners now")
+    MARKETS = "markets", _("We do not serve those markets")
+    REQUIREMENTS = "requirements", _("Our requirements are not met")
+    TIMING = "timing", _("None of the times suits us")
+    OTHER = "other", _("Other")
+
+
+class MeetingOutcomeKind(models.TextChoices):
+    NO_CONTACT = "no_contact", _("No contact yet")
+    NEGOTIATING = "negotiating", _("In negotiation")
+    AGREEMENT = "agreement", _("Agreement reached")
+    ONBOARDED = "onboarded", _("Merchant onboarded")
+
+
+class MeetingRequest(TextWithoutControlCharacters, models.Model):
+    """One organization asks another for a meeting. The receiver accepts, declines or proposes
+    other times; after a counter-proposal it is the requester's turn (`awaiting`). Written only
+    by matchmaking.services.meetings.
+
+    `pair` names the two organizations in a fixed order ("<smaller id>-<larger id>"), so that
+    the database keeps one open request per pair, whichever side asked.
+    """
+
+    requester = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="meeting_requests_sent",
+        verbose_name=_("requested by organization"),
+    )
+    receiver = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="meeting_requests_received",
+        verbose_name=_("requested of organization"),
+    )
+    pair = models.CharField(max_length=41, editable=False)
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    source = models.CharField(
+        _("requested from"), max_length=12, choices=MeetingSource.choices, blank=True
+    )
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    # Aware datetimes as ISO 8601 strings, proposed by whoever spoke last; may be empty.
+    proposed_times = models.JSONField(_("proposed times"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=MeetingState.choices, default=MeetingState.PENDING
+    )
+    awaiting = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("awaiting an answer from"),
+    )
+    agreed_time = models.DateTimeField(_("agreed time"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=MeetingDeclineReason.choices, blank=True
+    )
+    decline_note = models.CharField(_("note on declining"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair"],
+                condition=Q(state__in=OPEN_MEETING_STATES),
+                name="meeting_one_open_request_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requester=F("receiver")), name="meeting_not_with_itself"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="meeting_expiry_idx"),
+            models.Index(fields=["requester", "state"], name="meeting_requester_state_idx"),
+            models.Index(fields=["receiver", "state"], name="meeting_receiver_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.receiver} ({self.state})"
+
+    @staticmethod
+    def pair_of(first_id: int, second_id: int) -> str:
+        low, high = sorted((first_id, second_id))
+        return f"{low}-{high}"
+
+    def other_side(self, organization_id: int) -> Organization:
+        return self.receiver if organization_id == self.requester_id else self.requester
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_MEETING_STATES
+
+
+class MeetingRequestEvent(models.Model):
+    """One step in a request's history (requested, countered, accepted, ...), for both sides
+    to read and for the bureau's figures."""
+
+    request = models.ForeignKey(
+        MeetingRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=MeetingState.choices)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("by organization"),
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    proposed_times = models.JSONField(_("proposed times"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting request step")
+        verbose_name_plural = _("meeting request steps")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.state}"
+
+
+class MeetingOutcome(TextWithoutControlCharacters, models.Model):
+    """What one side reports came of an accepted meeting; each side keeps one current report."""
+
+    request = models.ForeignKey(
+        MeetingRequest,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("request"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("reported by")
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=MeetingOutcomeKind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting outcome")
+        verbose_name_plural = _("meeting outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "organization"], name="meeting_outcome_once_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.outcome}"
