@@ -10,15 +10,16 @@ The permission rules of the platform live here so that every app asks the same q
 """
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts.models import (
     MANAGER_ROLES,
     Invitation,
     Membership,
     MembershipRole,
+    Notification,
     Organization,
     OrganizationKind,
     User,
@@ -202,3 +203,44 @@ def user_verified_emails(*, user: User) -> set[str]:
             "email", flat=True
         )
     }
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    """The user's notifications, unread first, newest first within each group."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by(
+        F("read_at").asc(nulls_first=True), "-created_at", "-pk"
+    )
+
+
+def notification_unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_get(*, user, pk: int) -> Notification | None:
+    """One of the user's own notifications; None for anyone else's."""
+    if not user.is_authenticated:
+        return None
+    return Notification.objects.filter(user=user, pk=pk).first()
+
+
+def notification_text(notification: Notification) -> str:
+    """The notice in the active language: the message translated, then filled.
+
+    A parameter "<name>" may come with "<name>_en" (an organization's English name); English
+    readers see that one when it is not empty. A message whose placeholders do not match its
+    parameters (a catalog or sender mistake) is shown unfilled rather than failing the page.
+    """
+    english = get_language() == "en"
+    params = {
+        name: (notification.params.get(f"{name}_en") or value) if english else value
+        for name, value in notification.params.items()
+    }
+    text = gettext(notification.message)
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        return text

@@ -18,6 +18,7 @@ from accounts.models import (
     Invitation,
     Membership,
     MembershipRole,
+    Notification,
     Organization,
     OrganizationKind,
     User,
@@ -479,3 +480,40 @@ def organization_import_upsert(
         sender=Organization, organization=existing, changed_fields=frozenset(changed)
     )
     return existing, "updated"
+
+
+@transaction.atomic
+def notification_create(
+    *,
+    user: User,
+    organization: Organization | None = None,
+    kind: str,
+    message: str,
+    params: dict | None = None,
+    url: str = "",
+) -> Notification:
+    """Put a notice in the user's list.
+
+    `message` is the untranslated text, marked by the caller with gettext_noop, with
+    %(name)s placeholders filled from `params` when shown (in the reader's language: a
+    parameter may carry an English variant under "<name>_en"). `url` is a path in the
+    default language; the page that opens a notification sends the reader to their own.
+    """
+    return Notification.objects.create(
+        user=user,
+        organization=organization,
+        kind=kind,
+        message=message,
+        params=params or {},
+        url=url,
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications read: those in `ids`, or all of them. How many
+    were marked; other users' notifications are never touched."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -17,4 +17,7 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.membership_change_role, name="membership_change_role"),
     path("members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
     path("verification/", views.verification_queue, name="verification_queue"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]

@@ -1,12 +1,16 @@
 """Pages for a user's organizations: create, manage members, invitations, verification."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -310,3 +314,41 @@ def organization_verify(request, pk: int):
         else:
             messages.success(request, _("The verification decision was saved."))
     return redirect("accounts:organization_detail", pk=organization.pk)
+
+
+NOTIFICATIONS_PAGE_SIZE = 20
+
+
+@login_required
+def notifications(request):
+    page = Paginator(selectors.notification_list(user=request.user), NOTIFICATIONS_PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    for notification in page.object_list:
+        notification.text = selectors.notification_text(notification)
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"page": page, "unread_count": selectors.notification_unread_count(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    services.notification_mark_read(user=request.user)
+    messages.success(request, _("All notifications are marked read."))
+    return redirect("accounts:notifications")
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Mark one notification read and follow its link, in the reader's language."""
+    notification = _or_404(selectors.notification_get(user=request.user, pk=pk))
+    services.notification_mark_read(user=request.user, ids=[notification.pk])
+    url = notification.url
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect("accounts:notifications")
+    # Stored URLs are paths in the default language: resolve them in it, rebuild in ours.
+    language = get_language()
+    with translation.override(settings.LANGUAGE_CODE):
+        return redirect(translate_url(url, language))

@@ -5,9 +5,11 @@ from django.shortcuts import render
 
 from accounts.selectors import active_organization_get, membership_list_for_user
 from events.selectors import registration_upcoming_list, training_recommended_list
+from matchmaking.selectors.matching import suggestion_top_list
 
 UPCOMING_REGISTRATIONS_SHOWN = 10
 RECOMMENDED_TRAININGS_SHOWN = 4
+SUGGESTIONS_SHOWN = 3
 
 
 @login_required
@@ -26,5 +28,6 @@ def dashboard(request):
             "recommended_trainings": training_recommended_list(
                 organization=active, limit=RECOMMENDED_TRAININGS_SHOWN
             ),
+            "suggestions": suggestion_top_list(organization=active, limit=SUGGESTIONS_SHOWN),
         },
     )

@@ -167,6 +167,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Meeting requests: an open request expires after this many days without an answer (a
+# counter-proposal starts the count again), and an organization may have this many requests
+# waiting on others at once, so that no one floods the platform.
+MEETING_EXPIRY_DAYS = int(os.environ.get("MEETING_EXPIRY_DAYS", "14"))
+MEETING_PENDING_LIMIT = int(os.environ.get("MEETING_PENDING_LIMIT", "10"))
+
 # Background jobs: inline after commit by default; a database-backed worker in production.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 TASKS = {

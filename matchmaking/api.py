@@ -363,6 +363,7 @@ class ProfileSummaryOut(Schema):
     services_needed: list[str] | None = Field(None, description="Exporters.")
     years_cross_border: int | None = Field(None, description="Exporters.")
     services_offered: list[str] | None = Field(None, description="Platforms and service providers.")
+    channels_offered: list[str] | None = Field(None, description="Platforms.")
     merchant_min_volume_band: str | None = Field(None, description="Platforms.")
     requires_own_brand: bool | None = Field(None, description="Platforms.")
     incentives_zh: str | None = Field(None, description="Platforms.")
@@ -670,6 +671,7 @@ class ProfilePatch(Schema):
     services_offered: list[_one_of(ServiceType.values)] = _optional(
         description="Platforms and service providers."
     )
+    channels_offered: list[_one_of(Channel.values)] = _optional(description="Platforms.")
     merchant_min_volume_band: _one_of(ExportVolumeBand.values, blank=True) = _optional(
         description="Platforms."
     )

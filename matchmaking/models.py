@@ -701,6 +701,32 @@ class Suggestion(models.Model):
         return f"{self.organization} → {self.partner} ({self.score:.2f})"
 
 
+class MatchingFacts(models.Model):
+    """The matching engine's facts of one organization (matchmaking.matching.Facts as JSON),
+    prepared when its profile or posts last changed, so that recomputing one organization's
+    suggestions reads every candidate's facts in one query instead of segmenting their texts
+    again. Derived data: matchmaking.services.suggestions rebuilds it from the profiles."""
+
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="matching_facts",
+        verbose_name=_("organization"),
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    data_version = models.PositiveIntegerField(_("data version"))
+    facts = models.JSONField(_("facts"))
+    prepared_at = models.DateTimeField(_("prepared at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("matching facts")
+        verbose_name_plural = _("matching facts")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} v{self.data_version}"
+
+
 class FeedbackAction(models.TextChoices):
     SAVED = "saved", _("Saved")
     DISMISSED = "dismissed", _("Not relevant")
@@ -824,6 +850,7 @@ class MeetingRequest(TextWithoutControlCharacters, models.Model):
         "accounts.User",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("requested by"),
     )
@@ -909,6 +936,7 @@ class MeetingRequestEvent(models.Model):
         "accounts.User",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("by"),
     )
@@ -940,7 +968,7 @@ class MeetingOutcome(TextWithoutControlCharacters, models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=MeetingOutcomeKind.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     reported_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
 

@@ -37,6 +37,7 @@ KIND_FIELDS = {
         "years_cross_border",
     ),
     PLATFORM: (
+        "channels_offered",
         "services_offered",
         "merchant_min_volume_band",
         "requires_own_brand",

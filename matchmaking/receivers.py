@@ -8,6 +8,11 @@ from matchmaking.services.search_index import (
     INDEXED_ORGANIZATION_FIELDS,
     organization_documents_enqueue,
 )
+from matchmaking.services.suggestions import suggestions_recompute_enqueue
+
+# Whether an organization gets and may be given suggestions depends on these (others' lists
+# leave it out at once when it stops qualifying: selectors.matching.suggestion_list).
+MATCHING_ORGANIZATION_FIELDS = frozenset({"kind", "is_active", "verification_state"})
 
 
 def organization_changed_enqueue(
@@ -21,3 +26,5 @@ def organization_changed_enqueue(
     """
     if INDEXED_ORGANIZATION_FIELDS.intersection(changed_fields):
         organization_documents_enqueue(organization=organization)
+    if MATCHING_ORGANIZATION_FIELDS.intersection(changed_fields):
+        suggestions_recompute_enqueue(organization_ids=[organization.pk])

@@ -248,6 +248,13 @@ COLUMNS: tuple[Column, ...] = (
         is_list=True,
     ),
     _profile(
+        "channels_offered",
+        "平台为商家提供的销售渠道代码，用空格或逗号分隔。",
+        "Sales channels the platform offers merchants (codes), separated by spaces or commas.",
+        choices=Channel,
+        is_list=True,
+    ),
+    _profile(
         "merchant_min_volume_band",
         "平台接受的最低商家年出口额区间代码。",
         "The smallest annual export volume the platform accepts (a code).",

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from matchmaking.views import api_tokens, bulk, directory, posts, profiles, search
+from matchmaking.views import (
+    api_tokens,
+    bulk,
+    directory,
+    meetings,
+    posts,
+    profiles,
+    search,
+    suggestions,
+)
 
 app_name = "matchmaking"
 
@@ -34,7 +43,47 @@ urlpatterns = [
     # Bulk import (bureau staff and organization administrators).
     path("me/import/", bulk.import_upload, name="import_upload"),
     path("me/import/template.<str:file_format>", bulk.import_template, name="import_template"),
+    # Suggested partners of the acting organization.
+    path("me/suggestions/", suggestions.suggestions, name="suggestions"),
+    path(
+        "me/suggestions/<int:partner_id>/<str:action>/",
+        suggestions.suggestion_feedback,
+        name="suggestion_feedback",
+    ),
     # API tokens of the acting organization.
     path("me/api-tokens/", api_tokens.token_list, name="api_tokens"),
     path("me/api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
+    # Meeting requests of the acting organization.
+    path("me/meetings/", meetings.meetings, name="meetings"),
+    path(
+        "me/meetings/new/<int:organization_id>/",
+        meetings.meeting_request_create_view,
+        name="meeting_request_create",
+    ),
+    path("me/meetings/<int:pk>/", meetings.meeting_request_detail, name="meeting_request_detail"),
+    path(
+        "me/meetings/<int:pk>/accept/",
+        meetings.meeting_request_accept_view,
+        name="meeting_request_accept",
+    ),
+    path(
+        "me/meetings/<int:pk>/decline/",
+        meetings.meeting_request_decline_view,
+        name="meeting_request_decline",
+    ),
+    path(
+        "me/meetings/<int:pk>/counter/",
+        meetings.meeting_request_counter_view,
+        name="meeting_request_counter",
+    ),
+    path(
+        "me/meetings/<int:pk>/withdraw/",
+        meetings.meeting_request_withdraw_view,
+        name="meeting_request_withdraw",
+    ),
+    path(
+        "me/meetings/<int:pk>/outcome/",
+        meetings.meeting_outcome_report_view,
+        name="meeting_outcome_report",
+    ),
 ]

@@ -13,8 +13,9 @@ Table shape, per organization slug (codes are separated by spaces):
 - exporters (their products are in PRODUCTS): certs, certs_other, volume,
   capacity, moq, brands, current (markets exported to today), channels, needs (services),
   warehouses_needed, lanes_needed, years;
-- platforms: offers (services), min_volume, required_certs, own_brand, brands_overseas,
-  incentives (zh, en), merchants, warehouses [(country, city, m²)];
+- platforms: channels (the sales channels merchants get), offers (services), min_volume,
+  required_certs, own_brand, brands_overseas, incentives (zh, en), merchants,
+  warehouses [(country, city, m²)];
 - service providers: certs, certs_other, offers, warehouses, lanes ("DE:rail", from China).
 """
 
@@ -885,6 +886,7 @@ PLATFORMS = {
         "hs": "9403 9405 6109 8517 3304 9503",
         "markets": "EU NORTH_AMERICA GB JP",
         "languages": "zh en de fr ja",
+        "channels": "marketplace",
         "offers": "store_operation marketing payment overseas_warehouse logistics training",
         "min_volume": "1m_5m",
         "required_certs": "CE",
@@ -917,6 +919,7 @@ PLATFORMS = {
         "hs": "9506 6211 6306 9403 8516 4201",
         "markets": "EU GB CH",
         "languages": "zh en de fr es",
+        "channels": "marketplace",
         "offers": "compliance tax logistics store_operation",
         "min_volume": "under_1m",
         "required_certs": "CE REACH",
@@ -947,6 +950,7 @@ PLATFORMS = {
         "hs": "8516 7323 3304 6109 9503 8517",
         "markets": "ASEAN",
         "languages": "zh en th vi id ms",
+        "channels": "marketplace social_commerce",
         "offers": "store_operation marketing logistics payment training",
         "min_volume": "under_1m",
         "incentives": (
@@ -978,6 +982,7 @@ PLATFORMS = {
         "hs": "9405 9403 8517 6204 3303 8516",
         "markets": "GCC MIDDLE_EAST",
         "languages": "zh en ar",
+        "channels": "marketplace",
         "offers": "overseas_warehouse logistics payment marketing customs",
         "min_volume": "under_1m",
         "required_certs": "SASO",
@@ -1012,6 +1017,7 @@ PLATFORMS = {
         "hs": "8711 8714 8517 8504 9405 9403",
         "markets": "LATIN_AMERICA MX BR CL",
         "languages": "zh en es pt",
+        "channels": "marketplace",
         "offers": "logistics payment store_operation marketing",
         "min_volume": "under_1m",
         "incentives": (
@@ -1041,6 +1047,7 @@ PLATFORMS = {
         "hs": "9403 6109 3304 8517 9506 8518",
         "markets": "NORTH_AMERICA GB AU",
         "languages": "zh en",
+        "channels": "independent_site social_commerce",
         "offers": "store_operation marketing payment training brand_ip",
         "min_volume": "1m_5m",
         "own_brand": True,
@@ -1068,6 +1075,7 @@ PLATFORMS = {
         "hs": "8708 6202 6110 8517 3304 9405",
         "markets": "RU KZ BY CENTRAL_ASIA",
         "languages": "zh en ru",
+        "channels": "marketplace",
         "offers": "logistics payment customs store_operation",
         "min_volume": "under_1m",
         "incentives": (
@@ -1086,6 +1094,7 @@ PLATFORMS = {
         "hs": "8517 8504 6109 3305",
         "markets": "AFRICA NG KE ZA",
         "languages": "zh en fr",
+        "channels": "marketplace",
         "offers": "logistics payment",
         "contact": ("卢志强", "业务拓展经理", "lu.zhiqiang", ""),
     },
@@ -1105,6 +1114,7 @@ PLATFORMS = {
         "hs": "3304 9503 0902 2008 8509",
         "markets": "JP KR",
         "languages": "zh ja ko",
+        "channels": "marketplace distributor",
         "offers": "store_operation marketing compliance",
         "min_volume": "under_1m",
         "required_certs": "PSE KC",
@@ -1137,6 +1147,7 @@ PLATFORMS = {
         "hs": "8479 8428 8708 9405 7323 8504",
         "markets": "CENTRAL_ASIA MIDDLE_EAST AFRICA EUROPE",
         "languages": "zh en ru ar",
+        "channels": "b2b distributor",
         "offers": "payment financing logistics customs training",
         "min_volume": "1m_5m",
         "required_certs": "ISO9001",
@@ -1498,6 +1509,7 @@ def _fields(kind: str, slug: str, row: dict) -> dict:
     elif kind == OrganizationKind.PLATFORM:
         incentives = row.get("incentives", ("", ""))
         fields |= {
+            "channels_offered": _codes(row.get("channels", "")),
             "services_offered": _codes(row.get("offers", "")),
             "merchant_min_volume_band": row.get("min_volume", ""),
             "requires_own_brand": row.get("own_brand", False),

@@ -55,6 +55,14 @@ CODE_FIELDS = {
         _("Partners offering these are suggested to you."),
     ),
     "services_offered": (ServiceType, _("Services offered"), ""),
+    "channels_offered": (
+        Channel,
+        _("Sales channels offered"),
+        _(
+            "How merchants sell through your platform; exporters wanting these channels are "
+            "suggested to you."
+        ),
+    ),
 }
 
 
@@ -201,6 +209,7 @@ KIND_SECTIONS = {
         (
             "merchant_count_band",
             "services_offered",
+            "channels_offered",
             "merchant_min_volume_band",
             "required_certifications",
             "requires_own_brand",

@@ -22,6 +22,7 @@ from accounts.models import Organization, User
 from accounts.selectors import membership_get
 from matchmaking.models import Post, PostStatus
 from matchmaking.services.search_index import documents_enqueue
+from matchmaking.services.suggestions import suggestions_recompute_enqueue
 from taxonomy.models import Country, HSHeading, Region
 
 # The fields a post form may set (relations are passed separately).
@@ -81,6 +82,7 @@ def _save(
         _publish(post)
     if post.status == PostStatus.PUBLISHED:
         documents_enqueue(post_ids=[post.pk])
+        suggestions_recompute_enqueue(organization_ids=[post.organization_id])
     return post
 
 
@@ -163,6 +165,7 @@ def post_publish(*, post: Post, by: User) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     _publish(post)
     documents_enqueue(post_ids=[post.pk])
+    suggestions_recompute_enqueue(organization_ids=[post.organization_id])
     return post
 
 
@@ -176,6 +179,7 @@ def post_close(*, post: Post, by: User) -> Post:
     post.save(update_fields=["status", "updated_at"])
     if was_published:
         documents_enqueue(post_ids=[post.pk])
+        suggestions_recompute_enqueue(organization_ids=[post.organization_id])
     return post
 
 

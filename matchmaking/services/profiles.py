@@ -25,6 +25,7 @@ from matchmaking.profile_fields import (
 )
 from matchmaking.selectors.profiles import profile_completeness_get, profile_edit_refusal
 from matchmaking.services.search_index import documents_enqueue
+from matchmaking.services.suggestions import suggestions_recompute_enqueue
 from taxonomy.models import Country, HSHeading
 
 
@@ -62,6 +63,7 @@ def _bump(profile: Profile) -> None:
         data_version=F("data_version") + 1, completeness=score
     )
     documents_enqueue(organization_ids=[profile.organization_id])
+    suggestions_recompute_enqueue(organization_ids=[profile.organization_id])
 
 
 @transaction.atomic

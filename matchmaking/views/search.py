@@ -62,6 +62,8 @@ def result_item(hit: Hit) -> dict:
     if hit.doc_type == ORGANIZATION:
         item["title_html"] = _pick(hit, "name")
         item["snippet"] = _snippet(hit, ["summary", "products", "description"])
+        # For the "Request a meeting" button (meeting_tags.meeting_request_button_for_result).
+        item["kind"] = hit.source.get("kind") or ""
     else:
         item["title_html"] = _pick(hit, "title")
         item["snippet"] = _snippet(hit, ["body"])

@@ -12,7 +12,7 @@ from accounts.validators import validate_credit_code
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS
 from cms.models import HomePage, NewsPage
 from matchmaking import services as matchmaking_services
-from matchmaking.models import LogisticsLane, Post, Product, Profile, WarehouseSite
+from matchmaking.models import Channel, LogisticsLane, Post, Product, Profile, WarehouseSite
 from matchmaking.selectors import post_list_public
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +146,26 @@ def test_every_demo_company_has_a_full_bilingual_profile():
     }
     assert WarehouseSite.objects.filter(profile__organization__kind="platform").exists()
     assert Product.objects.exclude(photo="").exists()
+
+
+def test_demo_platforms_offer_the_channels_exporters_want():
+    call_command("load_demo", verbosity=0)
+    offered = dict(
+        Profile.objects.filter(organization__kind=OrganizationKind.PLATFORM).values_list(
+            "organization__name_en", "channels_offered"
+        )
+    )
+    assert all(offered.values()), offered
+    assert {code for codes in offered.values() for code in codes} == set(Channel.values)
+    exporters = Profile.objects.filter(organization__kind=OrganizationKind.EXPORTER).exclude(
+        channels_wanted=[]  # the thin profiles on purpose
+    )
+    assert exporters.count() >= 15
+    for name, wanted in exporters.values_list("organization__name_en", "channels_wanted"):
+        assert any(set(wanted) & set(codes) for codes in offered.values()), name
+    assert not Profile.objects.exclude(organization__kind=OrganizationKind.PLATFORM).exclude(
+        channels_offered=[]
+    )
 
 
 def test_demo_posts_are_many_and_the_expired_ones_drop_out():

@@ -1,6 +1,8 @@
 """Each event page type can be created in the Wagtail admin, and the editor refuses events
 that contradict themselves or would take back places already given."""
 
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -268,7 +270,10 @@ class EventEditorValidationTests(WagtailPageTestCase):
         )
         response = self.client.post(f"/admin/pages/{event.pk}/edit/", data)
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "2 places are already taken")
+        # The editor reads the admin in its own language (Chinese, the default).
+        with translation.override(response.wsgi_request.LANGUAGE_CODE):
+            refusal = gettext("%(taken)d places are already taken: offer at least that many.")
+        self.assertContains(response, refusal % {"taken": 2})
         self.assertEqual(PlaceCounter.objects.get(event=event).capacity, 3)
 
         # Raising the places is accepted, and the counter follows on publishing.

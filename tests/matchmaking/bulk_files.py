@@ -61,6 +61,7 @@ def platform_row(number: int = 2, **cells) -> dict[str, str]:
         "hs_headings": "9403",
         "markets": "DE FR",
         "services_offered": "store_operation marketing",
+        "channels_offered": "marketplace, B2B",
         "merchant_min_volume_band": "under_1m",
         "merchant_count_band": "1k_10k",
         "incentives_zh": "前三个月免佣金",

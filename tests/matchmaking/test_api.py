@@ -203,6 +203,7 @@ def test_a_public_exporter_profile_shows_its_products_but_no_contact(client, exp
     assert body["certifications"] == ["CE"]
     assert body["export_volume_band"] == "1m_5m"
     assert "services_offered" not in body and "lanes" not in body
+    assert "channels_offered" not in body  # a platform's field
     assert not CONTACT_FIELDS & set(body)
 
 
@@ -445,6 +446,77 @@ def test_a_platform_token_cannot_set_exporter_fields(client, taxonomy):
     )
     assert ok.status_code == 200, ok.content
     assert ok.json()["required_certifications"] == ["CE"]
+
+
+def token_secret(organization) -> str:
+    _token, secret = api_token_create(
+        organization=organization, by=owner_of(organization), name="ERP"
+    )
+    return secret
+
+
+def test_a_platform_sets_the_sales_channels_it_offers(client, taxonomy):
+    platform = OrganizationFactory(kind="platform")
+    secret = token_secret(platform)
+    change = {"summary_zh": "跨境平台", "channels_offered": ["social_commerce", "marketplace"]}
+
+    response = send(client, "patch", "/me/profile", change, secret=secret)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["channels_offered"] == ["social_commerce", "marketplace"]
+    profile = Profile.objects.get(organization=platform)
+    assert profile.channels_offered == ["social_commerce", "marketplace"]
+    public = client.get(f"{API}/profiles/{platform.pk}").json()
+    assert public["channels_offered"] == ["social_commerce", "marketplace"]
+    (listed,) = client.get(f"{API}/profiles").json()["items"]
+    assert listed["channels_offered"] == ["social_commerce", "marketplace"]
+    assert "channels_wanted" not in listed  # an exporter's field
+
+    cleared = send(client, "patch", "/me/profile", {"channels_offered": []}, secret=secret)
+    assert cleared.json()["channels_offered"] == []
+
+
+@pytest.mark.parametrize("kind", ["exporter", "service_provider"])
+def test_only_a_platform_may_send_the_channels_it_offers(client, kind, taxonomy):
+    organization = OrganizationFactory(kind=kind)
+    secret = token_secret(organization)
+    response = send(
+        client,
+        "patch",
+        "/me/profile",
+        {"summary_zh": "新", "channels_offered": ["marketplace"]},
+        secret=secret,
+    )
+    errors = assert_error(response, 422, "channels_offered")["errors"]
+    assert set(errors) == {"channels_offered"}
+    assert not Profile.objects.filter(organization=organization, summary_zh="新").exists()
+
+
+def test_an_unknown_sales_channel_is_refused_naming_the_choices(client, taxonomy):
+    platform = OrganizationFactory(kind="platform")
+    secret = token_secret(platform)
+    response = send(
+        client, "patch", "/me/profile", {"channels_offered": ["telepathy"]}, secret=secret
+    )
+    message = " ".join(
+        assert_error(response, 422, "channels_offered")["errors"]["channels_offered"]
+    )
+    for code in ("marketplace", "independent_site", "social_commerce", "distributor", "b2b"):
+        assert code in message
+    assert not Profile.objects.filter(organization=platform).exclude(channels_offered=[]).exists()
+
+
+def test_the_schema_lists_the_sales_channels_a_platform_may_offer(client):
+    schemas = client.get(f"{API}/openapi.json").json()["components"]["schemas"]
+    items = schemas["ProfilePatch"]["properties"]["channels_offered"]["items"]
+    assert set(items["enum"]) == {
+        "marketplace",
+        "independent_site",
+        "social_commerce",
+        "distributor",
+        "b2b",
+    }
+    assert "channels_offered" in schemas["ProfileSummaryOut"]["properties"]
 
 
 @pytest.mark.parametrize(

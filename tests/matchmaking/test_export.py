@@ -110,6 +110,8 @@ def test_the_export_has_the_profile_data(bureau_client, imported):
     assert exporter["markets"] == "EU US"
     assert exporter["description_zh"] == "年产能5万张餐桌。\n可做FSC认证。\n\n欢迎平台联系。"
     assert exporter["services_offered"] == ""
+    assert exporter["channels_offered"] == ""
+    assert rows[code(2)]["channels_offered"] == "marketplace b2b"
     assert rows[code(2)]["visibility"] == "members"
     assert rows[code(2)]["export_volume_band"] == ""
 

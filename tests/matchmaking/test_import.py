@@ -93,6 +93,7 @@ def test_a_valid_file_creates_organizations_and_profiles(make_file, bureau_staff
     platform = Organization.objects.get(credit_code=code(2)).profile
     assert platform.visibility == Visibility.MEMBERS
     assert platform.services_offered == ["store_operation", "marketing"]
+    assert platform.channels_offered == ["marketplace", "b2b"]
     assert platform.incentives_zh == "前三个月免佣金"
     provider = Organization.objects.get(credit_code=code(3)).profile
     assert list(provider.certifications.values_list("code", flat=True)) == ["AEO"]
@@ -150,6 +151,30 @@ def test_a_mixed_file_imports_the_good_rows_and_reports_the_others(bureau_staff,
     assert set(Organization.objects.values_list("credit_code", flat=True)) >= {code(1), code(6)}
     assert not Organization.objects.filter(credit_code__in=[code(3), code(4), code(5)]).exists()
     assert Organization.objects.get(credit_code=code(1)).name_zh == "北京导入家具有限公司1"
+
+
+def test_only_platforms_offer_sales_channels_and_only_known_ones(bureau_staff, taxonomy):
+    rows = [
+        platform_row(1, channels_offered="marketplace telepathy"),  # row 2
+        exporter_row(2, channels_offered="marketplace"),  # row 3
+        provider_row(3, channels_offered="b2b"),  # row 4
+        platform_row(4, channels_offered="Social_Commerce；independent_site"),  # row 5
+        platform_row(5, channels_offered=""),  # row 6
+    ]
+    with translation.override("en"):
+        report = run_import(xlsx_file(rows), by=bureau_staff)
+
+    assert (report.created, report.rejected) == (2, 3)
+    reasons = {row.number: " ".join(row.reasons) for row in report.rejected_rows}
+    assert sorted(reasons) == [2, 3, 4]
+    assert "channels_offered: unknown codes: telepathy." in reasons[2]
+    for number in (3, 4):
+        assert "channels_offered: does not apply to a" in reasons[number]
+    profiles = Profile.objects.filter(organization__credit_code__in=[code(4), code(5)])
+    assert dict(profiles.values_list("organization__credit_code", "channels_offered")) == {
+        code(4): ["social_commerce", "independent_site"],
+        code(5): [],
+    }
 
 
 # --- Idempotence ------------------------------------------------------------------------------

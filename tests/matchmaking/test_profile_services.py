@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.models import MembershipRole, OrganizationKind
 from matchmaking import selectors, services
@@ -70,6 +71,13 @@ def test_children_raise_the_data_version_too(organization, owner, taxonomy):
             {},
             "channels_wanted",
         ),
+        (OrganizationKind.EXPORTER, {"channels_offered": ["b2b"]}, {}, "channels_offered"),
+        (
+            OrganizationKind.SERVICE_PROVIDER,
+            {"channels_offered": ["marketplace"]},
+            {},
+            "channels_offered",
+        ),
     ],
 )
 def test_fields_of_another_kind_are_refused_by_name(kind, fields, relations, refused, taxonomy):
@@ -85,6 +93,27 @@ def test_fields_of_another_kind_are_refused_by_name(kind, fields, relations, ref
     assert list(caught.value.error_dict) == [refused]
     assert caught.value.error_dict[refused][0].code == "field_not_for_kind"
     assert not Profile.objects.filter(organization=organization).exists()
+
+
+def test_a_platform_offers_known_sales_channels_only(taxonomy):
+    platform, owner = organization_with_owner(OrganizationKind.PLATFORM)
+    with pytest.raises(ValidationError) as caught:
+        services.profile_update(
+            organization=platform, by=owner, channels_offered=["marketplace", "telepathy"]
+        )
+    assert list(caught.value.error_dict) == ["channels_offered"]
+    with translation.override("en"):
+        messages = caught.value.error_dict["channels_offered"][0].messages
+    assert messages == ["Choose sales channels from the list."]
+    assert not Profile.objects.filter(organization=platform).exists()
+
+    profile = services.profile_update(
+        organization=platform, by=owner, channels_offered=["marketplace", "b2b"]
+    )
+    assert Profile.objects.get(pk=profile.pk).channels_offered == ["marketplace", "b2b"]
+    with translation.override("en"):
+        labels = [str(label) for label in profile.channels_offered_labels()]
+    assert labels == ["Marketplace platforms", "B2B wholesale platforms"]
 
 
 def test_a_bureau_has_no_profile(bureau_staff):

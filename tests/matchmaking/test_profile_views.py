@@ -76,6 +76,7 @@ KIND_DATA = {
     },
     PLATFORM: {
         "services_offered": ["marketing", "store_operation"],
+        "channels_offered": ["marketplace", "social_commerce"],
         "merchant_min_volume_band": "1m_5m",
         "required_certifications": ["CE"],
         "requires_own_brand": "on",
@@ -187,6 +188,76 @@ def test_a_field_of_another_kind_is_not_taken(client, taxonomy):
     assert profile.export_volume_band == ""
     assert not profile.certifications.exists()
     assert codes(profile.required_certifications) == {"CE"}
+
+
+def test_a_platform_offers_sales_channels_through_the_form(client, taxonomy):
+    platform, owner = owner_of(PLATFORM)
+    client.force_login(owner)
+    page = client.get(en("profile_edit")).content.decode()
+    assert "Sales channels offered" in page
+    assert "exporters wanting these channels are suggested to you" in page
+    assert 'name="channels_offered" value="independent_site"' in page
+
+    response = client.post(
+        en("profile_edit"), profile_data(PLATFORM, channels_offered=["b2b", "distributor"])
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert Profile.objects.get(organization=platform).channels_offered == ["b2b", "distributor"]
+    fieldsets = profile_form_class(PLATFORM)().fieldsets()
+    (merchants,) = [
+        fieldset for fieldset in fieldsets if "services_offered" in fieldset_names(fieldset)
+    ]
+    names = fieldset_names(merchants)
+    assert names[names.index("services_offered") + 1] == "channels_offered"
+
+
+def fieldset_names(fieldset) -> list[str]:
+    return [field.name for field in fieldset.fields]
+
+
+@pytest.mark.parametrize("kind", [EXPORTER, PROVIDER])
+def test_only_platforms_are_asked_for_the_channels_they_offer(client, kind, taxonomy):
+    organization, owner = owner_of(kind)
+    assert "channels_offered" not in profile_form_class(kind)().fields
+    client.force_login(owner)
+    response = client.post(en("profile_edit"), profile_data(kind, channels_offered=["marketplace"]))
+    assert response.status_code == 302
+    assert Profile.objects.get(organization=organization).channels_offered == []
+
+
+def test_an_unknown_sales_channel_is_refused_on_the_form(client, taxonomy):
+    platform, owner = owner_of(PLATFORM)
+    client.force_login(owner)
+    response = client.post(
+        en("profile_edit"), profile_data(PLATFORM, channels_offered=["marketplace", "telepathy"])
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["channels_offered"]
+    assert "telepathy is not one of the available choices" in str(errors["channels_offered"])
+    assert not Profile.objects.filter(organization=platform).exists()
+
+
+def test_the_profile_page_shows_the_sales_channels_offered_in_both_languages(client, taxonomy):
+    platform, owner = owner_of(PLATFORM)
+    services.profile_update(
+        organization=platform,
+        by=owner,
+        summary_zh="跨境电商平台",
+        channels_offered=["social_commerce", "marketplace"],
+    )
+    expected = {
+        # The labels in the order of the choices, whatever order they were stored in.
+        "en": "<dt>Sales channels offered</dt>"
+        "<dd>Marketplace platforms、Social commerce and live streaming</dd>",
+        "zh-hans": "<dd>第三方电商平台、社交电商与直播电商</dd>",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            url = reverse("matchmaking:organization_profile", args=[platform.pk])
+        page = client.get(url).content.decode()
+        assert text in page, language
 
 
 def test_invalid_input_rerenders_with_messages_and_saves_nothing(

@@ -7,6 +7,7 @@ from cms.demo.events import load_events
 from cms.demo.pages import load_pages
 from cms.demo.posts import load_posts
 from cms.demo.profiles import load_profiles
+from matchmaking.services.suggestions import suggestions_compute_all
 from taxonomy.selectors import country_list
 
 ROLE_LABELS = {
@@ -35,13 +36,16 @@ class Command(BaseCommand):
             profiles = load_profiles(organizations)  # needs the owners load_accounts made
             posts = load_posts(organizations)
             events = load_events(organizations)  # after the pages: the index goes under home
+            # Everyone's suggested partners at once, from the profiles and posts just loaded.
+            suggestions = suggestions_compute_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(organizations)} organizations, site pages; new: "
                 f"{profiles['profiles']} capability profiles, {profiles['products']} products, "
                 f"{profiles['warehouses']} warehouses, {profiles['lanes']} logistics lanes, "
                 f"{posts} supply and demand posts, {events['events']} events with "
-                f"{events['registrations']} registrations."
+                f"{events['registrations']} registrations; {suggestions.suggestions} suggested "
+                f"partners for {suggestions.organizations} organizations."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")

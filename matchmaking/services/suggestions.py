@@ -1,0 +1,443 @@
+"""Writes for matching: the prepared facts, stored suggestions, and what organizations say about
+them.
+
+Suggestions are derived data. `suggestions_compute_all` recomputes everyone's (the
+`matching_recompute` command, nightly); `suggestions_recompute_enqueue` asks, after the commit of a
+profile or post change, for the changed organizations' own suggestions to be recomputed through
+the task backend (inline on the embedded default, by the worker in production), the way search
+indexing runs.
+"""
+
+import dataclasses
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from accounts.selectors import membership_get
+from matchmaking.matching import Corpus, Facts, Match, partner_kinds, suggest
+from matchmaking.models import (
+    DismissReason,
+    FeedbackAction,
+    MatchingFacts,
+    Post,
+    Profile,
+    Suggestion,
+    SuggestionFeedback,
+)
+from matchmaking.selectors.matching import (
+    activity_days,
+    facts_list,
+    feedback_map,
+    matching_profiles,
+    suggestable_organization_ids,
+)
+
+logger = logging.getLogger(__name__)
+
+# How many partners each organization keeps: the page shows ten at a time.
+SUGGESTIONS_KEPT = 20
+WRITE_BATCH = 2000
+
+
+class SuggestionError(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- Prepared facts ---------------------------------------------------------------------------
+
+
+_FACT_FIELDS = tuple(field.name for field in dataclasses.fields(Facts))
+
+
+def facts_to_json(facts: Facts) -> dict:
+    values = ((name, getattr(facts, name)) for name in _FACT_FIELDS)
+    return {
+        name: sorted(value)
+        if isinstance(value, frozenset)
+        else list(value)
+        if isinstance(value, tuple)
+        else value
+        for name, value in values
+    }
+
+
+_SET_FIELDS = {field.name for field in dataclasses.fields(Facts) if "frozenset" in str(field.type)}
+
+
+def facts_from_json(data: dict) -> Facts:
+    return Facts(
+        **{
+            name: frozenset(value)
+            if name in _SET_FIELDS
+            else tuple(value)
+            if name == "tokens"
+            else value
+            for name, value in data.items()
+        }
+    )
+
+
+def _versions(organization_ids: Iterable[int] | None = None) -> dict[int, int]:
+    profiles = Profile.objects.all()
+    if organization_ids is not None:
+        profiles = profiles.filter(organization_id__in=set(organization_ids))
+    return dict(profiles.values_list("organization_id", "data_version"))
+
+
+@transaction.atomic
+def matching_facts_refresh(*, organization_ids: Iterable[int] | None = None) -> list[Facts]:
+    """Prepare and store the facts of these organizations (default: all); returns them.
+    Organizations that no longer match (inactive, no profile) lose their row."""
+    organization_ids = None if organization_ids is None else set(organization_ids)
+    facts = facts_list(organization_ids=organization_ids)
+    versions = _versions(organization_ids)
+    stale = MatchingFacts.objects.all()
+    if organization_ids is not None:
+        stale = stale.filter(organization_id__in=organization_ids)
+    stale.delete()
+    MatchingFacts.objects.bulk_create(
+        [
+            MatchingFacts(
+                organization_id=item.id,
+                kind=item.kind,
+                data_version=versions.get(item.id, 0),
+                facts=facts_to_json(item),
+            )
+            for item in facts
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    return facts
+
+
+def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
+    """Every matching organization's facts, and how many had to be prepared now.
+
+    Prepared facts are reused while they are current: same profile data version, no post
+    changed since they were prepared (a change prepares them at once, after its commit; this
+    catches what a failed or delayed job missed). Segmenting texts is the slow part of loading,
+    so a nightly recompute only pays for what changed. `rebuild` prepares everything again.
+    How recently each organization was active is recomputed either way: it changes with time.
+    """
+    if rebuild:
+        facts = matching_facts_refresh()
+        return facts, len(facts)
+    current = dict(matching_profiles().values_list("organization_id", "data_version"))
+    last_post = dict(
+        Post.objects.values("organization_id")
+        .annotate(latest=Max("updated_at"))
+        .values_list("organization_id", "latest")
+    )
+    reused: list[Facts] = []
+    for organization_id, version, prepared_at, data in MatchingFacts.objects.values_list(
+        "organization_id", "data_version", "prepared_at", "facts"
+    ).iterator(chunk_size=2000):
+        posted = last_post.get(organization_id)
+        if current.get(organization_id) == version and (posted is None or posted <= prepared_at):
+            reused.append(facts_from_json(data))
+    stale = set(current) - {item.id for item in reused}
+    MatchingFacts.objects.exclude(organization_id__in=current).delete()
+    refreshed = matching_facts_refresh(organization_ids=stale) if stale else []
+    activity = activity_days(organization_ids=None)
+    reused = [
+        dataclasses.replace(item, active_days_ago=activity.get(item.id, item.active_days_ago))
+        for item in reused
+    ]
+    return [*reused, *refreshed], len(refreshed)
+
+
+def _prepared_facts(*, kinds: Iterable[str]) -> list[Facts]:
+    rows = MatchingFacts.objects.filter(kind__in=set(kinds)).values_list("facts", flat=True)
+    return [facts_from_json(data) for data in rows.iterator(chunk_size=2000)]
+
+
+# --- Suggestions ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ComputeReport:
+    organizations: int = 0
+    candidates: int = 0
+    suggestions: int = 0
+    prepared: int = 0  # organizations whose facts were prepared (texts segmented) in this run
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+# Reasons kept per side of a suggestion: the page shows four and folds the rest.
+REASONS_KEPT_PER_SIDE = 6
+
+
+def _reasons_json(match: Match) -> str:
+    """The match's strongest reasons of each side as JSON, written by hand: dataclasses.asdict
+    deep-copies every fact, which cost more than the engine itself on a full recompute."""
+    kept: dict[str, int] = {}
+    reasons = []
+    for reason in match.reasons:
+        if kept.get(reason.side, 0) < REASONS_KEPT_PER_SIDE:
+            kept[reason.side] = kept.get(reason.side, 0) + 1
+            reasons.append(
+                {
+                    "kind": reason.kind,
+                    "side": reason.side,
+                    "weight": round(reason.weight, 4),
+                    "facts": reason.facts,
+                }
+            )
+    return json.dumps(reasons, ensure_ascii=False, separators=(",", ":"))
+
+
+def _rows(results: dict[int, list[Match]], versions: dict[int, int]) -> list[tuple]:
+    now = timezone.now()
+    return [
+        (
+            organization_id,
+            match.partner_id,
+            rank,
+            min(1.0, max(0.0, match.score)),
+            _reasons_json(match),
+            versions.get(organization_id, 0),
+            versions.get(match.partner_id, 0),
+            now,
+        )
+        for organization_id, matches in results.items()
+        for rank, match in enumerate(matches, start=1)
+    ]
+
+
+_COLUMNS = (
+    "organization_id",
+    "partner_id",
+    "rank",
+    "score",
+    "reasons",
+    "organization_version",
+    "partner_version",
+    "computed_at",
+)
+
+
+def _insert(rows: list[tuple]) -> None:
+    """One executemany for a batch of suggestions. A full recompute writes hundreds of thousands
+    of rows; bulk_create's per-object preparation took most of the time, so the rows are sent
+    as plain tuples (the reasons already JSON, the time converted by the backend's adapter)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(Suggestion._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_COLUMNS))
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+            [(*row[:7], adapt(row[7])) for row in rows],
+        )
+
+
+def _store(
+    *,
+    results: dict[int, list[Match]],
+    replace: Sequence[int] | None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Replace the suggestions of `replace` (None: everyone's) by `results`; returns the count."""
+    versions = _versions(None if replace is None else {*results, *_partners(results)})
+    rows = _rows(results, versions)
+    with transaction.atomic():
+        old = Suggestion.objects.all()
+        if replace is not None:
+            old = old.filter(organization_id__in=set(replace))
+        old._raw_delete(old.db)  # no signals or cascades to run: nothing points at a suggestion
+        for start in range(0, len(rows), WRITE_BATCH):
+            batch = rows[start : start + WRITE_BATCH]
+            _insert(batch)
+            if progress:
+                progress(len(batch))
+    return len(rows)
+
+
+def _partners(results: dict[int, list[Match]]) -> set[int]:
+    return {match.partner_id for matches in results.values() for match in matches}
+
+
+def suggestions_compute_all(
+    *, progress: Callable[[str, int, int], None] | None = None, rebuild: bool = False
+) -> ComputeReport:
+    """Recompute every organization's suggestions (from current facts, see
+    matching_facts_current; `rebuild` prepares all facts again). `progress(stage, done,
+    total)` is told how far loading and storing have got."""
+    clock = _Clock()
+    facts, prepared = matching_facts_current(rebuild=rebuild)
+    clock.lap("load")
+    if progress:
+        progress("load", len(facts), len(facts))
+    suggestable = suggestable_organization_ids()
+    candidates = [item for item in facts if item.id in suggestable]
+    results = suggest(
+        facts,
+        candidates,
+        top=SUGGESTIONS_KEPT,
+        feedback=feedback_map(),
+        corpus=Corpus.build(facts),
+    )
+    clock.lap("score")
+    expected = sum(len(matches) for matches in results.values())
+    stored = 0
+
+    def stored_batch(count: int) -> None:
+        nonlocal stored
+        stored += count
+        if progress:
+            progress("store", stored, expected)
+
+    count = _store(results=results, replace=None, progress=stored_batch)
+    clock.lap("store")
+    return ComputeReport(
+        organizations=len(facts),
+        candidates=len(candidates),
+        suggestions=count,
+        seconds=clock.laps,
+        prepared=prepared,
+    )
+
+
+def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport:
+    """Recompute the suggestions of these organizations only, against every candidate's
+    prepared facts (their own facts are prepared afresh first)."""
+    clock = _Clock()
+    organization_ids = set(organization_ids)
+    own = matching_facts_refresh(organization_ids=organization_ids)
+    if not own:
+        Suggestion.objects.filter(organization_id__in=organization_ids).delete()
+        return ComputeReport()
+    kinds = set().union(*(partner_kinds(item.kind) for item in own))
+    suggestable = suggestable_organization_ids()
+    candidates = [item for item in _prepared_facts(kinds=kinds) if item.id in suggestable]
+    clock.lap("load")
+    results = suggest(
+        own,
+        candidates,
+        top=SUGGESTIONS_KEPT,
+        feedback=feedback_map(organization_ids=organization_ids),
+        corpus=Corpus.build([*own, *candidates]),
+    )
+    for item in own:
+        results.setdefault(item.id, [])
+    clock.lap("score")
+    count = _store(results=results, replace=sorted(organization_ids))
+    clock.lap("store")
+    return ComputeReport(
+        organizations=len(own), candidates=len(candidates), suggestions=count, seconds=clock.laps
+    )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = timezone.now()
+
+    def lap(self, name: str) -> None:
+        now = timezone.now()
+        self.laps[name] = (now - self._last).total_seconds()
+        self._last = now
+
+
+# --- Recompute after commit -------------------------------------------------------------------
+
+
+class _RecomputeAfterCommit:
+    """One task per transaction for all the organizations it changed (a bulk import, the demo
+    loader), like search's drain."""
+
+    def __init__(self) -> None:
+        self.organization_ids: set[int] = set()
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        # Imported here because matchmaking.tasks imports this module.
+        from matchmaking.tasks import suggestions_recompute_task
+
+        try:
+            suggestions_recompute_task.enqueue(organization_ids=sorted(self.organization_ids))
+        except Exception:
+            # The change has committed and stays a success; the nightly recompute catches up.
+            logger.exception("Could not schedule recomputing suggestions.")
+
+
+def suggestions_recompute_enqueue(*, organization_ids: Iterable[int]) -> None:
+    """After the current transaction commits, recompute these organizations' suggestions."""
+    pending = transaction.get_connection().run_on_commit
+    for entry in pending:
+        if isinstance(entry[1], _RecomputeAfterCommit) and not entry[1].ran:
+            entry[1].organization_ids.update(organization_ids)
+            return
+    job = _RecomputeAfterCommit()
+    job.organization_ids.update(organization_ids)
+    transaction.on_commit(job)
+
+
+# --- Feedback ---------------------------------------------------------------------------------
+
+
+def _require_member(*, user: User, organization: Organization) -> None:
+    if membership_get(user=user, organization=organization) is None:
+        raise PermissionDenied(_("Only members of the organization act on its suggestions."))
+
+
+@transaction.atomic
+def suggestion_save(*, organization: Organization, partner: Organization, by: User):
+    """Keep a suggested partner on the organization's saved list (undoes nothing else: a
+    dismissed partner stays dismissed)."""
+    _require_member(user=by, organization=organization)
+    feedback, _created = SuggestionFeedback.objects.get_or_create(
+        organization=organization,
+        partner=partner,
+        defaults={"action": FeedbackAction.SAVED, "created_by": by},
+    )
+    return feedback
+
+
+@transaction.atomic
+def suggestion_unsave(*, organization: Organization, partner: Organization, by: User) -> None:
+    _require_member(user=by, organization=organization)
+    SuggestionFeedback.objects.filter(
+        organization=organization, partner=partner, action=FeedbackAction.SAVED
+    ).delete()
+
+
+@transaction.atomic
+def suggestion_dismiss(
+    *,
+    organization: Organization,
+    partner: Organization,
+    by: User,
+    reason: str = "",
+    note: str = "",
+) -> SuggestionFeedback:
+    """Mark a suggested partner not relevant: it leaves the list at once and never comes back;
+    the engine also ranks partners like it lower from the next recompute on."""
+    _require_member(user=by, organization=organization)
+    if reason and reason not in DismissReason.values:
+        raise SuggestionError(_("Choose a reason from the list."), code="reason")
+    feedback, _created = SuggestionFeedback.objects.update_or_create(
+        organization=organization,
+        partner=partner,
+        defaults={
+            "action": FeedbackAction.DISMISSED,
+            "reason": reason,
+            "note": note.strip()[:300],
+            "created_by": by,
+            "created_at": timezone.now(),
+        },
+    )
+    Suggestion.objects.filter(organization=organization, partner=partner).delete()
+    return feedback
