@@ -1,5 +1,6 @@
 """`python -m bench` (make bench): every benchmark, on SQLite and, when it answers, on the local
-PostgreSQL. Arguments are passed on to each run (for example `--profiles 20000`).
+PostgreSQL. Arguments are passed on to the search runs (for example `--profiles 20000`); the
+matching benchmarks run with their defaults (10,000 exporters x 2,000 partners).
 
 Each database runs in a process of its own: Django reads DATABASE_URL once, at setup.
 """
@@ -33,6 +34,13 @@ def main() -> int:
         print(f"\n######## search benchmark on {database} ########", flush=True)
         command = [sys.executable, "-m", "bench.search_bench", "--database", database]
         failed |= subprocess.run([*command, *sys.argv[1:]], check=False).returncode
+        print(f"\n######## matching benchmark on {database} ########", flush=True)
+        command = [sys.executable, "-m", "bench.matching_bench", "--database", database]
+        failed |= subprocess.run(command, check=False).returncode
+    print("\n######## matching engine benchmark (no database) ########", flush=True)
+    failed |= subprocess.run(
+        [sys.executable, "-m", "bench.matching_engine"], check=False
+    ).returncode
     return failed
 
 
