@@ -5,6 +5,8 @@ Called after commit (matchmaking.services.meetings), never inside a transaction;
 request afresh, and describes the step it was called for.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -19,6 +21,8 @@ from matchmaking.selectors.meetings import meeting_times_parse
 
 # What the other side reads in its notification list, translated when shown; %(organization)s
 # is the organization that acted (for an expiry: the other organization).
+logger = logging.getLogger(__name__)
+
 NOTICES = {
     MeetingState.PENDING.value: gettext_noop("%(organization)s requests a meeting with you."),
     MeetingState.COUNTERED.value: gettext_noop(
@@ -63,8 +67,9 @@ def _announce_to(*, request: MeetingRequest, state: str, organization: Organizat
     members = Membership.objects.filter(
         organization=organization, user__is_active=True
     ).select_related("user")
-    for membership in members:
-        user = membership.user
+    users = [membership.user for membership in members]
+    # Every in-app notice first: a mail server that fails must not cost anyone the notice.
+    for user in users:
         notification_create(
             user=user,
             organization=organization,
@@ -73,7 +78,12 @@ def _announce_to(*, request: MeetingRequest, state: str, organization: Organizat
             params=params,
             url=path,
         )
-        _send(request=request, state=state, user=user, organization=organization, other=other)
+    for user in users:
+        try:
+            _send(request=request, state=state, user=user, organization=organization, other=other)
+        except Exception:
+            # The change is committed and stays a success; the notice above tells the reader.
+            logger.exception("Could not e-mail %s about meeting request %s.", user.pk, request.pk)
 
 
 def _send(*, request: MeetingRequest, state: str, user, organization, other) -> None:

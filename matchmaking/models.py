@@ -806,6 +806,7 @@ class MeetingSource(models.TextChoices):
     SUGGESTION = "suggestion", _("Suggested partners")
     PROFILE = "profile", _("Profile page")
     SEARCH = "search", _("Search results")
+    DIRECTORY = "directory", _("Directory")
 
 
 class MeetingDeclineReason(models.TextChoices):

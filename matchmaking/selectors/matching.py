@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accounts.models import Organization, OrganizationKind, VerificationState
-from matchmaking.matching import Facts, Feedback, partner_kinds, text_tokens
+from matchmaking.matching import Facts, Feedback, text_tokens
 from matchmaking.models import (
     ExportVolumeBand,
     FeedbackAction,
@@ -225,10 +225,6 @@ def feedback_map(*, organization_ids: Iterable[int] | None = None) -> dict[int, 
     }
 
 
-def candidate_kinds(kind: str) -> frozenset[str]:
-    return partner_kinds(kind)
-
-
 def suggestion_list(
     *, organization: Organization, kind: str = "", saved_only: bool = False
 ) -> QuerySet[Suggestion]:
@@ -245,6 +241,10 @@ def suggestion_list(
         .select_related("partner", "partner__profile")
         .order_by("rank", "pk")
     )
+    if not organization.is_verified:
+        # Members-only profiles are for members of verified organizations (as in the
+        # directory and search); an organization still under review sees public ones only.
+        suggestions = suggestions.filter(partner__profile__visibility=Visibility.PUBLIC)
     if kind:
         suggestions = suggestions.filter(partner__kind=kind)
     if saved_only:
@@ -305,3 +305,12 @@ def activity_days(*, organization_ids: Iterable[int] | None) -> dict[int, int]:
             latest[organization_id] = posted
     now = timezone.now()
     return {key: max(0, (now - value).days) for key, value in latest.items()}
+
+
+def suggestion_partner_get(*, organization: Organization, partner_id: int) -> Organization | None:
+    """A partner the organization may save or dismiss: one that may be suggested, not itself."""
+    return (
+        Organization.objects.filter(suggestable_q(), profile__isnull=False, pk=partner_id)
+        .exclude(pk=organization.pk)
+        .first()
+    )

@@ -14,6 +14,7 @@ from matchmaking.models import (
     MeetingRequestEvent,
     MeetingState,
     Profile,
+    Visibility,
 )
 
 # Who may ask whom for a meeting: exporters meet platforms and service providers.
@@ -58,7 +59,12 @@ def meeting_request_refusal(*, requester: Organization, receiver: Organization) 
         return gettext("An organization cannot request a meeting with itself.")
     if not requester.is_active or not requester.is_verified:
         return gettext("Your organization can request meetings once the bureau has verified it.")
-    if not receiver.is_active or not receiver.is_verified:
+    if (
+        not receiver.is_active
+        or not receiver.is_verified
+        or Profile.objects.filter(organization=receiver, visibility=Visibility.HIDDEN).exists()
+    ):
+        # A hidden profile is not to be found by others, nor asked for meetings.
         return gettext("This organization does not take meeting requests at the moment.")
     if not meeting_kinds_are_partners(first_kind=requester.kind, second_kind=receiver.kind):
         return gettext(

@@ -172,7 +172,9 @@ def _record(
             request_id=request.pk,
             state=state,
             actor_id=organization.pk if organization is not None else None,
-        )
+        ),
+        # The step is committed whatever happens to its notices: log a failure, don't raise.
+        robust=True,
     )
 
 

@@ -210,10 +210,14 @@ def post_index_expired(
     started = Q(valid_from__gt=since, valid_from__lte=today) & Q(
         valid_from__gt=TruncDate("published_at")
     )
-    post_ids = list(
+    rows = list(
         Post.objects.filter(expired | started, status=PostStatus.PUBLISHED).values_list(
-            "pk", flat=True
+            "pk", "organization_id"
         )
     )
+    post_ids = [pk for pk, _organization_id in rows]
     documents_enqueue(post_ids=post_ids)
+    if rows:
+        # Listed posts' texts are part of their organization's matching facts.
+        suggestions_recompute_enqueue(organization_ids={pk for _post, pk in rows})
     return len(post_ids)

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -94,12 +94,27 @@ def _versions(organization_ids: Iterable[int] | None = None) -> dict[int, int]:
     return dict(profiles.values_list("organization_id", "data_version"))
 
 
+# Any number that no other advisory lock of the project uses.
+_WRITERS_LOCK = 60_601
+
+
+def _lock_writers() -> None:
+    """Let one recompute write at a time (the nightly run and an incremental one would
+    otherwise collide on the unique keys). PostgreSQL: a transaction-level advisory lock;
+    SQLite already lets one writer in at a time."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITERS_LOCK])
+
+
 @transaction.atomic
 def matching_facts_refresh(*, organization_ids: Iterable[int] | None = None) -> list[Facts]:
     """Prepare and store the facts of these organizations (default: all); returns them.
     Organizations that no longer match (inactive, no profile) lose their row."""
     organization_ids = None if organization_ids is None else set(organization_ids)
     facts = facts_list(organization_ids=organization_ids)
+    _lock_writers()
     versions = _versions(organization_ids)
     stale = MatchingFacts.objects.all()
     if organization_ids is not None:
@@ -252,10 +267,11 @@ def _store(
     versions = _versions(None if replace is None else {*results, *_partners(results)})
     rows = _rows(results, versions)
     with transaction.atomic():
+        _lock_writers()
         old = Suggestion.objects.all()
         if replace is not None:
             old = old.filter(organization_id__in=set(replace))
-        old._raw_delete(old.db)  # no signals or cascades to run: nothing points at a suggestion
+        old.delete()
         for start in range(0, len(rows), WRITE_BATCH):
             batch = rows[start : start + WRITE_BATCH]
             _insert(batch)
@@ -320,7 +336,12 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
         return ComputeReport()
     kinds = set().union(*(partner_kinds(item.kind) for item in own))
     suggestable = suggestable_organization_ids()
-    candidates = [item for item in _prepared_facts(kinds=kinds) if item.id in suggestable]
+    activity = activity_days(organization_ids=None)
+    candidates = [
+        dataclasses.replace(item, active_days_ago=activity.get(item.id, item.active_days_ago))
+        for item in _prepared_facts(kinds=kinds)
+        if item.id in suggestable
+    ]
     clock.lap("load")
     results = suggest(
         own,
@@ -428,16 +449,18 @@ def suggestion_dismiss(
     _require_member(user=by, organization=organization)
     if reason and reason not in DismissReason.values:
         raise SuggestionError(_("Choose a reason from the list."), code="reason")
-    feedback, _created = SuggestionFeedback.objects.update_or_create(
-        organization=organization,
-        partner=partner,
-        defaults={
-            "action": FeedbackAction.DISMISSED,
-            "reason": reason,
-            "note": note.strip()[:300],
-            "created_by": by,
-            "created_at": timezone.now(),
-        },
-    )
+    feedback = SuggestionFeedback.objects.filter(
+        organization=organization, partner=partner
+    ).first() or SuggestionFeedback(organization=organization, partner=partner)
+    feedback.action = FeedbackAction.DISMISSED
+    feedback.reason = reason
+    feedback.note = note.strip()
+    feedback.created_by = by
+    feedback.created_at = timezone.now()
+    try:
+        feedback.full_clean(exclude=["organization", "partner", "created_by"])
+    except ValidationError as error:
+        raise SuggestionError(" ".join(error.messages), code="invalid") from None
+    feedback.save()
     Suggestion.objects.filter(organization=organization, partner=partner).delete()
     return feedback

@@ -2,16 +2,22 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Organization, OrganizationKind
+from accounts.models import OrganizationKind
 from matchmaking.forms.suggestions import DismissForm, SuggestionFilterForm
 from matchmaking.matching import partner_kinds
 from matchmaking.reasons import Names, reasons_by_side
-from matchmaking.selectors.matching import MATCHED_KINDS, feedback_get, suggestion_list
+from matchmaking.selectors.matching import (
+    MATCHED_KINDS,
+    feedback_get,
+    suggestion_list,
+    suggestion_partner_get,
+)
 from matchmaking.services.suggestions import (
     SuggestionError,
     suggestion_dismiss,
@@ -80,7 +86,9 @@ def _back(request):
 @require_POST
 @acting_organization_required
 def suggestion_feedback(request, partner_id: int, action: str, organization):
-    partner = get_object_or_404(Organization, pk=partner_id)
+    partner = suggestion_partner_get(organization=organization, partner_id=partner_id)
+    if partner is None:
+        raise Http404
     if action == "save":
         suggestion_save(organization=organization, partner=partner, by=request.user)
         messages.success(request, _("%(name)s is saved.") % {"name": partner.name})

@@ -78,7 +78,7 @@ def test_suggestion_reasons_request_and_acceptance(
     page.screenshot(path=str(screenshot_dir / "matching-suggestions-zh-hans.png"), full_page=True)
 
     # It asks for a meeting, proposing a time three days ahead at 10:00 Beijing time.
-    card.get_by_test_id("request-meeting").click()
+    card.get_by_test_id("meeting-request-link").click()
     proposed = (timezone.now().astimezone(BEIJING) + datetime.timedelta(days=3)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )

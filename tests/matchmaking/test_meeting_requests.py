@@ -20,6 +20,8 @@ from matchmaking.models import (
     MeetingRequestEvent,
     MeetingSource,
     MeetingState,
+    Profile,
+    Visibility,
 )
 from matchmaking.services import meetings as meeting_services
 from matchmaking.services.meetings import (
@@ -801,3 +803,29 @@ def test_two_organizations_asking_each_other_at_once_get_one_request(
         # Both passed the first look; the database refused the second insert, and the
         # service looked again to name the request that won.
         assert len(looks) == 3
+
+
+def test_a_failing_mail_server_loses_no_notice_and_undoes_nothing(
+    exporter, platform, exporter_user, settings, django_capture_on_commit_callbacks
+):
+    """The step commits, every member of the other side still gets the in-app notice, and the
+    failure is logged rather than raised (the request was saved; its answer is not a 500)."""
+    settings.EMAIL_BACKEND = "tests.matchmaking.failing_mail.FailingEmailBackend"
+    receivers = [member_of(platform, language="en"), member_of(platform)]
+    with django_capture_on_commit_callbacks(execute=True):
+        request = meeting_request_create(
+            requester=exporter, receiver=platform, by=exporter_user, note="想洽谈入驻条件"
+        )
+    assert MeetingRequest.objects.get(pk=request.pk).state == MeetingState.PENDING
+    assert sorted(Notification.objects.values_list("user_id", flat=True)) == sorted(
+        user.pk for user in receivers
+    )
+
+
+def test_an_organization_with_a_hidden_profile_takes_no_requests(exporter, platform, exporter_user):
+    Profile.objects.update_or_create(
+        organization=platform, defaults={"visibility": Visibility.HIDDEN}
+    )
+    with pytest.raises(MeetingError):
+        meeting_request_create(requester=exporter, receiver=platform, by=exporter_user)
+    assert not MeetingRequest.objects.exists()
