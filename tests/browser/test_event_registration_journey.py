@@ -73,7 +73,12 @@ def test_register_receive_ticket_and_check_in(
     expect(page.get_by_test_id("registration-state")).to_have_class(re.compile("confirmed"))
     qr = page.get_by_test_id("ticket-qr")
     expect(qr).to_be_visible()
-    assert qr.evaluate("image => image.naturalWidth") > 0
+    # Visible is not yet loaded: wait for the image itself (a busy CI machine showed 0).
+    loaded_width = qr.evaluate(
+        """image => image.complete ? image.naturalWidth : new Promise(resolve =>
+            image.addEventListener("load", () => resolve(image.naturalWidth), {once: true}))"""
+    )
+    assert loaded_width > 0
     page.screenshot(path=str(screenshot_dir / "event-ticket-zh-hans.png"), full_page=True)
     registration = Registration.objects.get(organization=exporter)
     assert registration.state == RegistrationState.CONFIRMED
