@@ -11,6 +11,7 @@ indexing runs.
 import dataclasses
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,16 +165,54 @@ def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
     MatchingFacts.objects.exclude(organization_id__in=current).delete()
     refreshed = matching_facts_refresh(organization_ids=stale) if stale else []
     activity = activity_days(organization_ids=None)
-    reused = [
-        dataclasses.replace(item, active_days_ago=activity.get(item.id, item.active_days_ago))
-        for item in reused
-    ]
+    reused = [_with_activity(item, activity) for item in reused]
     return [*reused, *refreshed], len(refreshed)
 
 
-def _prepared_facts(*, kinds: Iterable[str]) -> list[Facts]:
-    rows = MatchingFacts.objects.filter(kind__in=set(kinds)).values_list("facts", flat=True)
-    return [facts_from_json(data) for data in rows.iterator(chunk_size=2000)]
+class _PreparedFactsCache:
+    """This process's copy of the prepared facts, and one Corpus over them.
+
+    Recomputing one organization must read every candidate's facts. Decoding thousands of JSON
+    rows and encoding them against a fresh Corpus each time cost about a second against 10,000
+    exporters; here only the rows prepared since the last call are read again (one cheap query
+    of their timestamps tells which), and the Corpus, which remembers each candidate's encoded
+    rows while its facts stay equal, is kept. Its IDF is rebuilt when a tenth of the facts
+    changed since it was built. One lock: the Corpus's encoder is not thread-safe.
+    """
+
+    REBUILD_SHARE = 0.1
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.facts: dict[int, Facts] = {}
+        self.stamps: dict[int, object] = {}
+        self.corpus: Corpus | None = None
+        self.changed_since_corpus = 0
+
+    def candidates(self, kinds: Iterable[str]) -> list[Facts]:
+        current = dict(
+            MatchingFacts.objects.filter(kind__in=set(kinds)).values_list(
+                "organization_id", "prepared_at"
+            )
+        )
+        stale = [pk for pk, stamp in current.items() if self.stamps.get(pk) != stamp]
+        for start in range(0, len(stale), WRITE_BATCH):
+            for pk, stamp, data in MatchingFacts.objects.filter(
+                organization_id__in=stale[start : start + WRITE_BATCH]
+            ).values_list("organization_id", "prepared_at", "facts"):
+                self.facts[pk] = facts_from_json(data)
+                self.stamps[pk] = stamp
+        self.changed_since_corpus += len(stale)
+        return [self.facts[pk] for pk in current if pk in self.facts]
+
+    def corpus_for(self, facts: list[Facts]) -> Corpus:
+        if self.corpus is None or self.changed_since_corpus > self.REBUILD_SHARE * len(facts):
+            self.corpus = Corpus.build(facts)
+            self.changed_since_corpus = 0
+        return self.corpus
+
+
+_prepared = _PreparedFactsCache()
 
 
 # --- Suggestions ------------------------------------------------------------------------------
@@ -337,19 +376,20 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
     kinds = set().union(*(partner_kinds(item.kind) for item in own))
     suggestable = suggestable_organization_ids()
     activity = activity_days(organization_ids=None)
-    candidates = [
-        dataclasses.replace(item, active_days_ago=activity.get(item.id, item.active_days_ago))
-        for item in _prepared_facts(kinds=kinds)
-        if item.id in suggestable
-    ]
-    clock.lap("load")
-    results = suggest(
-        own,
-        candidates,
-        top=SUGGESTIONS_KEPT,
-        feedback=feedback_map(organization_ids=organization_ids),
-        corpus=Corpus.build([*own, *candidates]),
-    )
+    with _prepared.lock:
+        candidates = [
+            _with_activity(item, activity)
+            for item in _prepared.candidates(kinds)
+            if item.id in suggestable
+        ]
+        clock.lap("load")
+        results = suggest(
+            own,
+            candidates,
+            top=SUGGESTIONS_KEPT,
+            feedback=feedback_map(organization_ids=organization_ids),
+            corpus=_prepared.corpus_for(candidates),
+        )
     for item in own:
         results.setdefault(item.id, [])
     clock.lap("score")
@@ -358,6 +398,13 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
     return ComputeReport(
         organizations=len(own), candidates=len(candidates), suggestions=count, seconds=clock.laps
     )
+
+
+def _with_activity(item: Facts, activity: dict[int, int]) -> Facts:
+    """The facts with today's days since the organization was active (the same object when
+    unchanged, so that the Corpus recognises rows it already encoded)."""
+    days = activity.get(item.id, item.active_days_ago)
+    return item if days == item.active_days_ago else dataclasses.replace(item, active_days_ago=days)
 
 
 class _Clock:

@@ -332,3 +332,27 @@ def test_the_dashboard_of_an_organization_without_suggestions_says_how_to_get_th
     client.force_login(market["exporter_owner"])
     response = client.get(reverse("dashboard"))
     assert b'data-testid="dashboard-suggestions-empty"' in response.content
+
+
+def test_one_organizations_recompute_sees_a_candidate_that_changed_since(
+    market, django_capture_on_commit_callbacks
+):
+    """The process keeps candidates' prepared facts between recomputes: one that changed since
+    must be read again, not served from the copy."""
+    exporter, unrelated = market["exporter"], market["unrelated"]
+    suggestions_compute_for(organization_ids=[exporter.pk])
+    assert unrelated.pk not in partner_ids(exporter)
+    owner = unrelated.memberships.get().user
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_update(
+            organization=unrelated,
+            by=owner,
+            relations={
+                "hs_headings": list(HSHeading.objects.filter(code="9403")),
+                "market_countries": list(Country.objects.filter(code="DE")),
+            },
+        )
+
+    suggestions_compute_for(organization_ids=[exporter.pk])
+
+    assert unrelated.pk in partner_ids(exporter)
