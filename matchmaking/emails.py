@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from accounts.models import Membership, Organization
+from accounts.models import Organization
+from accounts.selectors import organization_member_list
 from accounts.services import notification_create
 from matchmaking.models import MeetingRequest, MeetingState
 from matchmaking.selectors.meetings import meeting_times_parse
@@ -64,9 +65,7 @@ def _announce_to(*, request: MeetingRequest, state: str, organization: Organizat
     other = request.other_side(organization.pk)
     params = {"organization": other.name_zh, "organization_en": other.name_en}
     path = _detail_path(request, settings.LANGUAGE_CODE)
-    members = Membership.objects.filter(
-        organization=organization, user__is_active=True
-    ).select_related("user")
+    members = organization_member_list(organization=organization).filter(user__is_active=True)
     users = [membership.user for membership in members]
     # Every in-app notice first: a mail server that fails must not cost anyone the notice.
     for user in users:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.models import Channel, ServiceType
 from taxonomy.models import Certification, Country, HSChapter, Region
+from taxonomy.selectors import region_country_codes
 
 # At most this many names in one sentence; the rest is counted ("and 3 more").
 NAMES_SHOWN = 4
@@ -105,13 +106,13 @@ class Names:
 
 
 def _regions() -> tuple[tuple[str, frozenset[str]], ...]:
-    members: dict[str, set[str]] = {}
-    for code, country in Region.countries.through.objects.values_list("region_id", "country_id"):
-        members.setdefault(code, set()).add(country)
+    members = region_country_codes()
     named = [
-        (region.name, frozenset(members.get(region.code, ()))) for region in Region.objects.all()
+        (region.name, frozenset(members[region.code]))
+        for region in Region.objects.all()
+        if members.get(region.code)
     ]
-    return tuple(sorted((item for item in named if item[1]), key=lambda item: -len(item[1])))
+    return tuple(sorted(named, key=lambda item: -len(item[1])))
 
 
 def _countries(codes: list[str], names: Names) -> list[str]:

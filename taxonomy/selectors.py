@@ -77,3 +77,11 @@ def market_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         key=lambda choice: choice[1],
     )
     return [(gettext("Regions"), regions), (gettext("Countries"), countries)]
+
+
+def region_country_codes() -> dict[str, set[str]]:
+    """Each region's code mapped to its countries' codes (one query over the join table)."""
+    members: dict[str, set[str]] = {}
+    for region, country in Region.countries.through.objects.values_list("region_id", "country_id"):
+        members.setdefault(region, set()).add(country)
+    return members

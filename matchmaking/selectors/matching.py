@@ -8,7 +8,7 @@ loading every organization costs the same dozen queries as loading one.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -18,7 +18,6 @@ from matchmaking.models import (
     ExportVolumeBand,
     FeedbackAction,
     LogisticsLane,
-    Post,
     Product,
     Profile,
     Suggestion,
@@ -26,8 +25,8 @@ from matchmaking.models import (
     Visibility,
     WarehouseSite,
 )
-from matchmaking.selectors.posts import post_listed
-from taxonomy.models import Region
+from matchmaking.selectors.posts import post_last_changed, post_listed
+from taxonomy.selectors import region_country_codes
 
 MATCHED_KINDS = (
     OrganizationKind.EXPORTER,
@@ -78,13 +77,6 @@ def _m2m(relation: str, column: str, profile_ids: set[int] | None) -> dict[int, 
     return _pairs(getattr(Profile, relation).through, "profile_id", column, profile_ids)
 
 
-def _region_countries() -> dict[str, set[str]]:
-    grouped: dict[str, set[str]] = defaultdict(set)
-    for region, country in Region.countries.through.objects.values_list("region_id", "country_id"):
-        grouped[region].add(country)
-    return grouped
-
-
 def facts_list(*, organization_ids: Iterable[int] | None = None) -> list[Facts]:
     """The engine's facts for the profiles of `organization_ids` (default: every matching
     profile), with markets' regions expanded into their countries and texts segmented."""
@@ -129,7 +121,7 @@ def facts_list(*, organization_ids: Iterable[int] | None = None) -> list[Facts]:
     organizations = {row["organization_id"] for row in rows} if ids else None
     posts = _posts(organizations)
     activity = activity_days(organization_ids=organizations)
-    region_countries = _region_countries()
+    region_countries = region_country_codes()
 
     facts = []
     for row in rows:
@@ -291,17 +283,11 @@ def suggestion_top_list(*, organization: Organization | None, limit: int) -> lis
 def activity_days(*, organization_ids: Iterable[int] | None) -> dict[int, int]:
     """Days since each organization last changed its profile or a post."""
     profiles = matching_profiles()
-    posts = Post.objects.all()
     if organization_ids is not None:
         profiles = profiles.filter(organization_id__in=set(organization_ids))
-        posts = posts.filter(organization_id__in=set(organization_ids))
     latest = dict(profiles.values_list("organization_id", "updated_at"))
-    for organization_id, posted in (
-        posts.values("organization_id")
-        .annotate(latest=Max("updated_at"))
-        .values_list("organization_id", "latest")
-    ):
-        if organization_id in latest and posted and posted > latest[organization_id]:
+    for organization_id, posted in post_last_changed(organization_ids=organization_ids).items():
+        if organization_id in latest and posted > latest[organization_id]:
             latest[organization_id] = posted
     now = timezone.now()
     return {key: max(0, (now - value).days) for key, value in latest.items()}

@@ -1,8 +1,9 @@
 """Reads of supply and demand posts. Query counts do not grow with the number of rows."""
 
 import datetime
+from collections.abc import Iterable
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, VerificationState
@@ -113,3 +114,15 @@ def post_get_visible(*, pk: int, user) -> Post | None:
         and organization.is_active
     )
     return post if listed or post.viewer_is_member else None
+
+
+def post_last_changed(*, organization_ids: Iterable[int] | None = None) -> dict:
+    """When each organization last changed any of its posts (organization id -> time)."""
+    posts = Post.objects.all()
+    if organization_ids is not None:
+        posts = posts.filter(organization_id__in=set(organization_ids))
+    return dict(
+        posts.values("organization_id")
+        .annotate(latest=Max("updated_at"))
+        .values_list("organization_id", "latest")
+    )

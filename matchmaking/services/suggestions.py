@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,6 @@ from matchmaking.models import (
     DismissReason,
     FeedbackAction,
     MatchingFacts,
-    Post,
     Profile,
     Suggestion,
     SuggestionFeedback,
@@ -39,6 +37,7 @@ from matchmaking.selectors.matching import (
     matching_profiles,
     suggestable_organization_ids,
 )
+from matchmaking.selectors.posts import post_last_changed
 
 logger = logging.getLogger(__name__)
 
@@ -149,11 +148,7 @@ def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
         facts = matching_facts_refresh()
         return facts, len(facts)
     current = dict(matching_profiles().values_list("organization_id", "data_version"))
-    last_post = dict(
-        Post.objects.values("organization_id")
-        .annotate(latest=Max("updated_at"))
-        .values_list("organization_id", "latest")
-    )
+    last_post = post_last_changed()
     reused: list[Facts] = []
     for organization_id, version, prepared_at, data in MatchingFacts.objects.values_list(
         "organization_id", "data_version", "prepared_at", "facts"
