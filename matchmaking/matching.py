@@ -90,8 +90,8 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -173,7 +173,7 @@ COMPLETE_PROFILE = 80  # completeness from which it is a reason
 FEEDBACK_WEIGHT = 0.2
 TOP_SLOTS = 10  # the places the exposure cap guards
 TEXT_WORDS_SHOWN = 5
-_SCORE_BLOCK_ROWS = 1000
+_SCORE_BLOCK_ROWS = 250  # exporters per block: its scores stay in the cache
 _EXTRA_CANDIDATES = 30  # kept beyond `top` per organization, for the exposure cap to fall back on
 
 _SPACE_RE = re.compile(r"\s+")
@@ -426,6 +426,16 @@ class _Prepared:
     text_weight_partner: np.ndarray
     quality_exporters: np.ndarray
     quality_partners: np.ndarray
+    # For reasons (see _reason_table): partner rows as CSR, partner kinds, column types,
+    # headings -> their chapter's column, and the values the columns stand for.
+    pa_exporter_view_rows: sparse.csr_matrix
+    pa_requirement_rows: sparse.csr_matrix
+    pa_text_rows: sparse.csr_matrix
+    partner_platform: np.ndarray
+    code_types: np.ndarray
+    requirement_types: np.ndarray
+    heading_chapter: sparse.csr_matrix
+    names: tuple[list[str], list[str], list[str]]
 
 
 def _prepare(exporters: Sequence[Facts], partners: Sequence[Facts], corpus: Corpus) -> _Prepared:
@@ -453,16 +463,43 @@ def _prepare(exporters: Sequence[Facts], partners: Sequence[Facts], corpus: Corp
             (data, indices.astype(np.int64), indptr), shape=(len(pieces), max(widths[part], 1))
         )
 
-    def dense_t(part: int) -> np.ndarray:
-        return np.ascontiguousarray(csr(partner_rows, part).toarray().T)
-
+    partner_csr = [csr(partner_rows, part) for part in range(6)]
+    code_names = list(encoder.codes.columns)
+    requirement_names = list(encoder.requirement_codes.columns)
     return _Prepared(
         *(csr(exporter_rows, part) for part in range(4)),
-        *(dense_t(part) for part in range(6)),
+        *(np.ascontiguousarray(matrix.toarray().T) for matrix in partner_csr),
         np.array([row[6] for row in partner_rows]),
         np.array([row[7] for row in partner_rows]),
         np.array([row[4] for row in exporter_rows]),
         np.array([row[8] for row in partner_rows]),
+        pa_exporter_view_rows=partner_csr[0],
+        pa_requirement_rows=partner_csr[2],
+        pa_text_rows=partner_csr[3],
+        partner_platform=np.array([item.kind == PLATFORM for item in partners], dtype=bool),
+        code_types=_column_types(code_names, _code_type),
+        requirement_types=_column_types(requirement_names, _requirement_type),
+        heading_chapter=_heading_chapter(encoder.codes.columns, widths[0]),
+        names=(
+            [name.split(":", 1)[-1] for name in code_names],
+            [name.split(":", 1)[-1] for name in requirement_names],
+            list(encoder.words.columns),
+        ),
+    )
+
+
+def _heading_chapter(columns: Mapping[str, int], width: int) -> sparse.csr_matrix:
+    """codes x codes: 1 from each heading's column to its chapter's column."""
+    links = [
+        (column, columns[f"c:{code[2:4]}"])
+        for code, column in columns.items()
+        if code.startswith("h:") and f"c:{code[2:4]}" in columns
+    ]
+    rows = [row for row, _ in links]
+    targets = [target for _, target in links]
+    width = max(width, 1)
+    return sparse.csr_matrix(
+        (np.ones(len(links)), (rows, targets)), shape=(width, width), dtype=np.float64
     )
 
 
@@ -629,8 +666,9 @@ def _widen(matrix: sparse.csr_matrix, columns: int) -> sparse.csr_matrix:
     )
 
 
-def _score_block(prepared: _Prepared, rows: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(view_exporter, view_partner, score) for a block of exporters against every partner."""
+def _score_block(prepared: _Prepared, rows: slice) -> tuple[np.ndarray, ...]:
+    """(view_exporter, view_partner, score, text) for a block of exporters against every
+    partner."""
     text = prepared.ex_text[rows] @ prepared.pa_text
     view_exporter = prepared.ex_exporter_view[rows] @ prepared.pa_exporter_view
     view_exporter += text * prepared.text_weight_exporter
@@ -646,7 +684,7 @@ def _score_block(prepared: _Prepared, rows: slice) -> tuple[np.ndarray, np.ndarr
     score = np.sqrt(view_exporter * view_partner)
     score *= np.sqrt(np.outer(prepared.quality_exporters[rows], prepared.quality_partners))
     np.clip(score, 0.0, 1.0, out=score)
-    return view_exporter, view_partner, score
+    return view_exporter, view_partner, score, text
 
 
 def _gate(key: np.ndarray) -> np.ndarray:
@@ -713,125 +751,311 @@ def _feedback_factor(
 
 
 # --- Reasons -------------------------------------------------------------------------------
+#
+# Reasons are found for many (exporter, partner) pairs at once: the codes two organizations
+# share are the nonzeros of the elementwise product of their feature rows, so a few sparse
+# operations per chunk of pairs yield every shared heading, market, channel, service, country,
+# certification and word, and the counts give each reason's weight. Codes stay column numbers
+# until a Match is read (see _ReasonTable.reasons).
+
+# Column types of the code features (by the code's prefix) and of the requirement ones.
+_HEADING, _CHAPTER, _MARKET, _CHANNEL, _SERVICE, _WAREHOUSE, _LANE, _OTHER_CODE = range(8)
+_CODE_TYPES = {
+    "h": _HEADING,
+    "c": _CHAPTER,
+    "m": _MARKET,
+    "ch": _CHANNEL,
+    "s": _SERVICE,
+    "w": _WAREHOUSE,
+    "l": _LANE,
+}
+_BAND, _CERTIFICATION, _BRAND, _OTHER_REQUIREMENT = range(4)
+# Where a reason's facts come from: code, requirement or word columns, or the Facts alone.
+_CODES, _REQUIREMENT_CODES, _WORDS, _FROM_FACTS = range(4)
+_YOU, _THEM = 0, 1
+_REASON_CHUNK_PAIRS = 50_000  # bounds the memory of the shared-code products
+_FACT_KEYS = {
+    REASON_HS_HEADING: "headings",
+    REASON_HS_CHAPTER: "chapters",
+    REASON_MARKET: "countries",
+    REASON_CHANNEL: "channels",
+    REASON_SERVICE: "services",
+    REASON_WAREHOUSE: "countries",
+    REASON_LANE: "countries",
+    REASON_TEXT: "words",
+    REASON_CERTIFICATION: "certifications",
+}
+_COVERAGE_SERVICE = {REASON_WAREHOUSE: "overseas_warehouse", REASON_LANE: "logistics"}
 
 
-def _pair_reasons(
-    exporter: Facts, partner: Facts, corpus: Corpus, text: float, weights_cache: dict
-) -> tuple[list[Reason], list[Reason]]:
-    """Reasons of the exporter's view and of the partner's view (sides as for the exporter)."""
-    kind = partner.kind if partner.kind in (PLATFORM, SERVICE_PROVIDER) else SERVICE_PROVIDER
-    mine, theirs = VIEW_WEIGHTS[EXPORTER][kind], VIEW_WEIGHTS["partner"][kind]
-    you: list[Reason] = []
-    them: list[Reason] = []
+def _code_type(name: str) -> int:
+    return _CODE_TYPES.get(name.split(":", 1)[0], _OTHER_CODE)
 
-    def add(into: list[Reason], side: str, reason_kind: str, weight: float, facts: dict) -> None:
-        if weight > 1e-12:
-            into.append(Reason(reason_kind, side, weight if weight < 1.0 else 1.0, facts))
 
-    heading_count = len(exporter.headings)
-    if heading_count and partner.headings:
-        same = exporter.headings & partner.headings
-        partner_chapters = {h[:2] for h in partner.headings}
-        near = sorted({h[:2] for h in exporter.headings - same if h[:2] in partner_chapters})
-        near_count = sum(1 for h in exporter.headings - same if h[:2] in partner_chapters)
-        for into, side, weight in ((you, SIDE_YOU, mine), (them, SIDE_THEM, theirs)):
-            if same:
-                value = weight["product"] * len(same) / heading_count
-                add(into, side, REASON_HS_HEADING, value, {"headings": sorted(same)})
-            if near:
-                value = weight["product"] * CHAPTER_CREDIT * near_count / heading_count
-                add(into, side, REASON_HS_CHAPTER, value, {"chapters": near})
-    markets = exporter.markets & partner.markets
-    if markets:
-        facts = {"countries": sorted(markets)}
-        add(
-            you,
-            SIDE_YOU,
-            REASON_MARKET,
-            mine["market"] * len(markets) / len(exporter.markets),
-            facts,
+def _requirement_type(name: str) -> int:
+    if name.startswith("band>="):
+        return _BAND
+    if name.startswith("cert:"):
+        return _CERTIFICATION
+    return _BRAND if name == "brand" else _OTHER_REQUIREMENT
+
+
+def _column_types(names: Sequence[str], classify) -> np.ndarray:
+    """The type of each column (one column at least, as the matrices have)."""
+    return np.array([classify(name) for name in names] or [-1], dtype=np.int64)
+
+
+def _type_counts(matrix: sparse.csr_matrix, types: np.ndarray, count: int) -> np.ndarray:
+    """Per row, the number of stored entries of each column type: rows x types."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    keys = rows * count + types[matrix.indices]
+    return np.bincount(keys, minlength=matrix.shape[0] * count).reshape(-1, count)
+
+
+def _tidy(matrix) -> sparse.csr_matrix:
+    found = sparse.csr_matrix(matrix)
+    found.eliminate_zeros()
+    found.sort_indices()
+    return found
+
+
+def _only(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    """Ones where `keep` (a mask over the matrix's stored entries) holds, nothing elsewhere."""
+    return _tidy(
+        sparse.csr_matrix(
+            # Copies: eliminate_zeros rewrites the index arrays in place.
+            (keep.astype(np.float64), matrix.indices.copy(), matrix.indptr.copy()),
+            shape=matrix.shape,
         )
-        cosine = len(markets) / math.sqrt(len(exporter.markets) * len(partner.markets))
-        add(them, SIDE_THEM, REASON_MARKET, theirs["market"] * cosine, facts)
-    channels = exporter.channels_wanted & partner.channels_offered
-    if channels:
-        facts = {"channels": sorted(channels)}
-        share = len(channels) / len(exporter.channels_wanted)
-        add(you, SIDE_YOU, REASON_CHANNEL, mine["channel"] * share, facts)
-        cosine = len(channels) / math.sqrt(
-            len(exporter.channels_wanted) * len(partner.channels_offered)
-        )
-        add(them, SIDE_THEM, REASON_CHANNEL, theirs["channel"] * cosine, facts)
-    services = exporter.services_needed & partner.services_offered
-    coverage_needed = len(exporter.warehouse_countries) + len(exporter.lane_destinations)
-    share = COVERAGE_SHARE if coverage_needed else 0.0
-    if services:
-        facts = {"services": sorted(services)}
-        value = mine["service"] * (1 - share) * len(services) / len(exporter.services_needed)
-        add(you, SIDE_YOU, REASON_SERVICE, value, facts)
-        cosine = len(services) / math.sqrt(
-            len(exporter.services_needed) * len(partner.services_offered)
-        )
-        value = theirs["service"] * (1 - PARTNER_COVERAGE_SHARE) * cosine
-        add(them, SIDE_THEM, REASON_SERVICE, value, facts)
-    coverage_offered = len(partner.warehouse_countries) + len(partner.lane_destinations)
-    for reason_kind, service, needed, offered in (
-        (
-            REASON_WAREHOUSE,
-            "overseas_warehouse",
-            exporter.warehouse_countries,
-            partner.warehouse_countries,
-        ),
-        (REASON_LANE, "logistics", exporter.lane_destinations, partner.lane_destinations),
-    ):
-        covered = needed & offered
-        if covered:
-            facts = {"services": [service], "countries": sorted(covered)}
-            add(
-                you,
-                SIDE_YOU,
-                reason_kind,
-                mine["service"] * share * len(covered) / coverage_needed,
-                facts,
-            )
-            cosine = len(covered) / math.sqrt(coverage_needed * coverage_offered)
-            value = theirs["service"] * PARTNER_COVERAGE_SHARE * cosine
-            add(them, SIDE_THEM, reason_kind, value, facts)
-    if text > 0:
-        left = _cached_weights(exporter, corpus, weights_cache)
-        right = _cached_weights(partner, corpus, weights_cache)
-        shared = left.keys() & right.keys()
-        words = sorted(shared, key=lambda word: (-left[word] * right[word], word))
-        facts = {"words": words[:TEXT_WORDS_SHOWN]}
-        text = float(text)
-        add(you, SIDE_YOU, REASON_TEXT, mine["text"] * text, facts)
-        add(them, SIDE_THEM, REASON_TEXT, theirs["text"] * text, dict(facts))
-    if kind == PLATFORM:
-        requirements = _requirements(partner)
-        per = REQUIREMENT_PENALTY / len(requirements) if requirements else 0.0
-        band = exporter.volume_band
-        if (
-            partner.min_volume_band is not None
-            and band is not None
-            and band >= partner.min_volume_band
+    )
+
+
+class _ReasonTable:
+    """The reasons of many (exporter, partner) pairs as arrays, in the exporter's orientation
+    ("you" is the exporter's view). Filled per signal with `add`, then `finish`ed."""
+
+    def __init__(self, pairs: int, names: tuple[list[str], list[str], list[str]]) -> None:
+        self.pairs = pairs
+        self.names = names  # the values of code, requirement and word columns
+        self._parts: list[tuple] = []
+        self._fact_parts: list[np.ndarray] = []
+        self._fact_size = 0
+
+    def add(
+        self,
+        pairs: np.ndarray,
+        kind: str,
+        side: int,
+        weight: np.ndarray,
+        source: int = _FROM_FACTS,
+        facts: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        """Reasons of one kind and side for pairs 0..n-1 of a chunk whose first pair is
+        pairs[0]: weights at most 1e-12 dropped, the rest capped at 1. `facts` = (indptr,
+        columns) per pair of the chunk, the columns in the order they are to be shown."""
+        keep = np.flatnonzero(weight > 1e-12)
+        starts = ends = np.zeros(len(keep), dtype=np.int64)
+        if facts is not None:
+            indptr, columns = facts
+            lengths = indptr[keep + 1] - indptr[keep]
+            picked = np.repeat(indptr[keep] - np.cumsum(lengths) + lengths, lengths)
+            picked += np.arange(int(lengths.sum()))
+            self._fact_parts.append(columns[picked].astype(np.int64))
+            ends = self._fact_size + np.cumsum(lengths)
+            starts = ends - lengths
+            self._fact_size += int(lengths.sum())
+        kinds = np.full(len(keep), REASON_KINDS.index(kind))
+        sides = np.full(len(keep), side)
+        sources = np.full(len(keep), source)
+        values = np.minimum(weight[keep], 1.0)
+        self._parts.append((pairs[keep], kinds, sides, values, sources, starts, ends))
+
+    def finish(self) -> None:
+        """Order the entries by pair (ties in the order they were added)."""
+        empty = np.zeros(0, dtype=np.int64)
+        parts = [np.concatenate(column) for column in zip(*self._parts, strict=True)]
+        pair, kind, side, weight, source, start, end = parts or [empty] * 7
+        self.fact_columns = np.concatenate(self._fact_parts) if self._fact_parts else empty
+        order = np.argsort(pair, kind="stable")
+        self._arrays = (kind, side, source, start, end, weight, order)
+        self.indptr = np.searchsorted(pair[order], np.arange(self.pairs + 1)).tolist()
+        self._parts, self._fact_parts = [], []
+        self._lists: tuple[list, ...] | None = None
+
+    def _entries(self) -> tuple[list, ...]:
+        """The entries' fields as lists, ordered by pair: made on the first read (reading
+        one list item is many times quicker than reading one array item)."""
+        if self._lists is None:
+            *fields, order = self._arrays
+            self._lists = tuple(field[order].tolist() for field in fields)
+            self.fact_columns = self.fact_columns.tolist()
+            self._arrays = ()
+        return self._lists
+
+    def reasons(self, pair: int, exporter: Facts, partner: Facts) -> list[Reason]:
+        """The Reason objects of one pair (without the quality reasons)."""
+        found = []
+        kinds, sides, sources, starts, ends, weights = self._entries()
+        for at in range(self.indptr[pair], self.indptr[pair + 1]):
+            kind, source = REASON_KINDS[kinds[at]], sources[at]
+            if kind == REASON_SCALE:
+                facts = {
+                    "volume_band": exporter.volume_band,
+                    "min_volume_band": partner.min_volume_band,
+                }
+            elif kind == REASON_BRAND:
+                facts = {"own_brand": True}
+            else:
+                names = self.names[source]
+                values = [names[c] for c in self.fact_columns[starts[at] : ends[at]]]
+                facts = {_FACT_KEYS[kind]: values if source == _WORDS else sorted(values)}
+                if kind in _COVERAGE_SERVICE:
+                    facts = {"services": [_COVERAGE_SERVICE[kind]], **facts}
+            found.append(Reason(kind, _SIDES[sides[at]], weights[at], facts))
+        return found
+
+
+_SIDES = (SIDE_YOU, SIDE_THEM)
+
+
+def _reason_table(
+    prepared: _Prepared, rows: np.ndarray, columns: np.ndarray, text: np.ndarray
+) -> _ReasonTable:
+    """The reasons of the pairs (exporter rows[i], partner columns[i]) whose text similarity is
+    text[i], in chunks of pairs."""
+    table = _ReasonTable(len(rows), prepared.names)
+    for start in range(0, len(rows), _REASON_CHUNK_PAIRS):
+        chunk = slice(start, start + _REASON_CHUNK_PAIRS)
+        pairs = np.arange(start, start + len(rows[chunk]))
+        _chunk_reasons(prepared, table, pairs, rows[chunk], columns[chunk], text[chunk])
+    table.finish()
+    return table
+
+
+def _chunk_reasons(
+    prepared: _Prepared,
+    table: _ReasonTable,
+    pairs: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    text: np.ndarray,
+) -> None:
+    platform = prepared.partner_platform[columns]
+
+    def weights(view: str, component: str) -> np.ndarray:
+        values = VIEW_WEIGHTS[view]
+        return np.where(platform, values[PLATFORM][component], values[SERVICE_PROVIDER][component])
+
+    def add(kind, side, weight, source=_FROM_FACTS, facts=None) -> None:
+        spans = None if facts is None else (facts.indptr, facts.indices)
+        table.add(pairs, kind, side, weight, source, spans)
+
+    # What each side has (exporter: what it needs; partner: what it offers) and both have.
+    types = prepared.code_types
+    exporter_codes = prepared.ex_exporter_view[rows]
+    partner_codes = prepared.pa_exporter_view_rows[columns]
+    shared = _tidy(exporter_codes.multiply(partner_codes))
+    type_count = _OTHER_CODE + 1
+    count = _type_counts(shared, types, type_count).astype(np.float64)
+    exporter_has = _type_counts(exporter_codes, types, type_count).astype(np.float64)
+    partner_has = _type_counts(partner_codes, types, type_count).astype(np.float64)
+
+    def of_type(code_type: int) -> sparse.csr_matrix:
+        return _only(shared, types[shared.indices] == code_type)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # HS: the same headings; the exporter's other headings in the partner's chapters.
+        same_headings = of_type(_HEADING)
+        own_headings = _only(exporter_codes, types[exporter_codes.indices] == _HEADING)
+        unmatched = _tidy(own_headings - same_headings)
+        partner_chapters = _only(partner_codes, types[partner_codes.indices] == _CHAPTER)
+        near = _tidy((unmatched @ prepared.heading_chapter).multiply(partner_chapters))
+        near_count = np.asarray(near.sum(axis=1)).ravel()
+        headings = exporter_has[:, _HEADING]
+        for side, view in ((_YOU, EXPORTER), (_THEM, "partner")):
+            product = weights(view, "product")
+            value = product * count[:, _HEADING] / headings
+            add(REASON_HS_HEADING, side, value, _CODES, same_headings)
+            value = product * CHAPTER_CREDIT * near_count / headings
+            add(REASON_HS_CHAPTER, side, value, _CODES, near)
+
+        # Markets and channels: the exporter's view takes its share, the partner's the cosine.
+        for kind, code_type, component in (
+            (REASON_MARKET, _MARKET, "market"),
+            (REASON_CHANNEL, _CHANNEL, "channel"),
         ):
-            facts = {"volume_band": band, "min_volume_band": partner.min_volume_band}
-            add(them, SIDE_THEM, REASON_SCALE, per, facts)
-        held = exporter.certifications & partner.required_certifications
-        if held:
-            value = per * len(held) / len(partner.required_certifications)
-            add(them, SIDE_THEM, REASON_CERTIFICATION, value, {"certifications": sorted(held)})
-        if partner.requires_own_brand and exporter.has_own_brand:
-            add(them, SIDE_THEM, REASON_BRAND, per, {"own_brand": True})
-    you.extend(_quality_reasons(partner, SIDE_YOU, weights_cache))
-    them.extend(_quality_reasons(exporter, SIDE_THEM, weights_cache))
-    return you, them
+            found, codes = count[:, code_type], of_type(code_type)
+            value = weights(EXPORTER, component) * found / exporter_has[:, code_type]
+            add(kind, _YOU, value, _CODES, codes)
+            cosine = found / np.sqrt(exporter_has[:, code_type] * partner_has[:, code_type])
+            add(kind, _THEM, weights("partner", component) * cosine, _CODES, codes)
+
+        # Services; warehouses and lanes in the countries the exporter needs them.
+        needed = exporter_has[:, _WAREHOUSE] + exporter_has[:, _LANE]
+        offered = partner_has[:, _WAREHOUSE] + partner_has[:, _LANE]
+        share = np.where(needed > 0, COVERAGE_SHARE, 0.0)
+        found, codes = count[:, _SERVICE], of_type(_SERVICE)
+        value = weights(EXPORTER, "service") * (1 - share) * found / exporter_has[:, _SERVICE]
+        add(REASON_SERVICE, _YOU, value, _CODES, codes)
+        cosine = found / np.sqrt(exporter_has[:, _SERVICE] * partner_has[:, _SERVICE])
+        value = weights("partner", "service") * (1 - PARTNER_COVERAGE_SHARE) * cosine
+        add(REASON_SERVICE, _THEM, value, _CODES, codes)
+        for kind, code_type in ((REASON_WAREHOUSE, _WAREHOUSE), (REASON_LANE, _LANE)):
+            covered, codes = count[:, code_type], of_type(code_type)
+            value = weights(EXPORTER, "service") * share * covered / needed
+            add(kind, _YOU, value, _CODES, codes)
+            cosine = covered / np.sqrt(needed * offered)
+            value = weights("partner", "service") * PARTNER_COVERAGE_SHARE * cosine
+            add(kind, _THEM, value, _CODES, codes)
+
+        # Text: the shared words with the largest products of weights (ties by the word).
+        spans = _top_words(prepared, rows, columns)
+        table.add(pairs, REASON_TEXT, _YOU, weights(EXPORTER, "text") * text, _WORDS, spans)
+        table.add(pairs, REASON_TEXT, _THEM, weights("partner", "text") * text, _WORDS, spans)
+
+        # The platform's requirements the exporter meets.
+        requirement_types = prepared.requirement_types
+        asked_codes = prepared.pa_requirement_rows[columns]
+        met = _tidy(prepared.ex_requirements[rows].multiply(asked_codes))
+        type_count = _OTHER_REQUIREMENT + 1
+        met_count = _type_counts(met, requirement_types, type_count)
+        asked = _type_counts(asked_codes, requirement_types, type_count)
+        applicable = (asked[:, [_BAND, _CERTIFICATION, _BRAND]] > 0).sum(axis=1)
+        per = np.where(platform & (applicable > 0), REQUIREMENT_PENALTY / applicable, 0.0)
+        add(REASON_SCALE, _THEM, np.where(met_count[:, _BAND] > 0, per, 0.0))
+        held = met_count[:, _CERTIFICATION] / asked[:, _CERTIFICATION]
+        certifications = _only(met, requirement_types[met.indices] == _CERTIFICATION)
+        add(REASON_CERTIFICATION, _THEM, per * held, _REQUIREMENT_CODES, certifications)
+        add(REASON_BRAND, _THEM, np.where(met_count[:, _BRAND] > 0, per, 0.0))
+
+
+def _top_words(
+    prepared: _Prepared, rows: np.ndarray, columns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, up to TEXT_WORDS_SHOWN shared words, best first: (indptr, word columns)."""
+    shared = _tidy(prepared.ex_text[rows].multiply(prepared.pa_text_rows[columns]))
+    pair = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    # Rank the words that occur alphabetically, for ties.
+    present = np.unique(shared.indices)
+    names = prepared.names[_WORDS]
+    alphabetical = np.empty(len(present), dtype=np.int64)
+    alphabetical[sorted(range(len(present)), key=lambda at: names[present[at]])] = np.arange(
+        len(present)
+    )
+    rank = alphabetical[np.searchsorted(present, shared.indices)]
+    order = np.lexsort((rank, -shared.data, pair))
+    position = np.arange(len(order)) - shared.indptr[pair[order]]
+    kept = order[position < TEXT_WORDS_SHOWN]
+    lengths = np.minimum(np.diff(shared.indptr), TEXT_WORDS_SHOWN)
+    indptr = np.zeros(shared.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    return indptr, shared.indices[kept]
 
 
 def _quality_reasons(other: Facts, side: str, cache: dict) -> tuple[Reason, ...]:
     """The other organization's complete profile and recent activity, once per organization
     and side (the same Reason objects serve every pair: they are immutable)."""
-    key = ("quality", other.id, side)
+    key = (other.id, side)
     found = cache.get(key)
     if found is None:
         found = []
@@ -843,13 +1067,6 @@ def _quality_reasons(other: Facts, side: str, cache: dict) -> tuple[Reason, ...]
             facts = {"days_ago": int(other.active_days_ago)}
             found.append(Reason(REASON_ACTIVITY, side, 0.1, facts))
         found = cache[key] = tuple(found)
-    return found
-
-
-def _cached_weights(item: Facts, corpus: Corpus, cache: dict) -> dict[str, float]:
-    found = cache.get(item.id)
-    if found is None:
-        found = cache[item.id] = corpus.weights(item.tokens)
     return found
 
 
@@ -865,11 +1082,11 @@ def _match(
     score: float,
     view_exporter: float,
     view_partner: float,
-    pair_reasons: tuple[list[Reason], list[Reason]],
+    exporter_reasons: list[Reason],
     saved_like: list[int] | None,
     feedback_factor: float,
 ) -> Match:
-    exporter_reasons = [*pair_reasons[0], *pair_reasons[1]]
+    """A Match for the organization; `exporter_reasons` in the exporter's orientation."""
     if organization.kind == EXPORTER:
         fit_you, fit_them, reasons = view_exporter, view_partner, exporter_reasons
     else:
@@ -887,6 +1104,88 @@ def _match(
         fit_them=float(fit_them),
         reasons=tuple(reasons),
     )
+
+
+class _PairMatches:
+    """Makes Matches of kept (exporter, partner) pairs from their views and reason table."""
+
+    def __init__(self, exporters, partners, rows, columns, views, table) -> None:
+        self.exporters, self.partners = exporters, partners
+        self.rows, self.columns = rows.tolist(), columns.tolist()
+        self.view_exporter, self.view_partner = views[0].tolist(), views[1].tolist()
+        self.table = table
+        self.quality_cache: dict = {}
+
+    def match(self, organization: Facts, pair: int, score, saved_like, factor) -> Match:
+        exporter = self.exporters[self.rows[pair]]
+        partner = self.partners[self.columns[pair]]
+        reasons = self.table.reasons(pair, exporter, partner)
+        reasons.extend(_quality_reasons(partner, SIDE_YOU, self.quality_cache))
+        reasons.extend(_quality_reasons(exporter, SIDE_THEM, self.quality_cache))
+        other = partner if organization.kind == EXPORTER else exporter
+        return _match(
+            organization,
+            other,
+            score=score,
+            view_exporter=self.view_exporter[pair],
+            view_partner=self.view_partner[pair],
+            exporter_reasons=reasons,
+            saved_like=saved_like,
+            feedback_factor=factor,
+        )
+
+
+class Suggestions(Mapping):
+    """suggest()'s result: organization id -> its Matches, best first. Everything is scored,
+    ranked and explained when this is made; the Match objects themselves are made when an
+    organization's list is first read (hundreds of thousands of small objects otherwise)."""
+
+    def __init__(self, plans: dict[int, tuple[Facts, list[tuple]]], pairs: _PairMatches | None):
+        self._plans = plans
+        self._pairs = pairs
+        self._made: dict[int, list[Match]] = {}
+
+    def __getitem__(self, organization_id: int) -> list[Match]:
+        found = self._made.get(organization_id)
+        if found is None:
+            found = self._made[organization_id] = self._make(organization_id)
+        return found
+
+    def _make(self, organization_id: int) -> list[Match]:
+        organization, entries = self._plans[organization_id]
+        return [
+            self._pairs.match(organization, pair, score, saved_like, factor)
+            for pair, score, saved_like, factor in entries
+        ]
+
+    def count(self) -> int:
+        """How many Matches there are in all (none is made)."""
+        return sum(len(entries) for _, entries in self._plans.values())
+
+    def stream(self) -> Iterator[tuple[int, list[Match]]]:
+        """(organization id, Matches) one organization after another, none kept here: for
+        reading everything with little memory (the objects go when the caller drops them)."""
+        for organization_id in self._plans:
+            found = self._made.get(organization_id)
+            yield organization_id, found if found is not None else self._make(organization_id)
+
+    def read_all(self) -> dict[int, list[Match]]:
+        """Every organization's Matches, made at once with the cyclic garbage collector paused:
+        millions of small objects, none in a cycle, which it would otherwise walk again and
+        again (2.5 times slower in bench.matching_engine)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return {organization_id: self[organization_id] for organization_id in self._plans}
+        finally:
+            if collecting:
+                gc.enable()
+
+    def __iter__(self):
+        return iter(self._plans)
+
+    def __len__(self) -> int:
+        return len(self._plans)
 
 
 # --- Public entry points -------------------------------------------------------------------
@@ -909,25 +1208,21 @@ def score_pair(
         (organization, partner) if organization.kind == EXPORTER else (partner, organization)
     )
     prepared = _prepare([exporter], [other], corpus)
-    view_exporter, view_partner, score = (
-        value[0, 0] for value in _score_block(prepared, slice(0, 1))
-    )
+    score = _score_block(prepared, slice(0, 1))[2][0, 0]
     known = {partner.id: partner}
     factor, helped = _feedback_factor(organization, [partner], feedback, known)
     adjusted = min(1.0, float(score) * float(factor[0]))
     if feedback is not None and partner.id in feedback.dismissed:
         adjusted = 0.0
-    text = float((prepared.ex_text @ prepared.pa_text)[0, 0])
-    return _match(
-        organization,
-        partner,
-        score=adjusted,
-        view_exporter=view_exporter,
-        view_partner=view_partner,
-        pair_reasons=_pair_reasons(exporter, other, corpus, text, {}) if adjusted > 0 else ([], []),
-        saved_like=helped.get(0),
-        feedback_factor=float(factor[0]),
+    pairs = _pair_matches(
+        prepared, [exporter], [other], np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
     )
+    match = pairs.match(organization, 0, adjusted, helped.get(0), float(factor[0]))
+    if adjusted <= 0:
+        return Match(
+            match.organization_id, match.partner_id, 0.0, match.fit_you, match.fit_them, ()
+        )
+    return match
 
 
 def suggest(
@@ -939,26 +1234,29 @@ def suggest(
     exposure_cap: int | None = None,
     corpus: Corpus | None = None,
     timings: dict[str, float] | None = None,
-) -> dict[int, list[Match]]:
+) -> Suggestions:
     """Each organization's best `top` partners among the candidates of its partner kinds, best
     first (ties by partner id), without itself, its dismissed partners or pairs scoring 0.
 
-    All pairs are scored at once with sparse matrices (in blocks of exporters), the best kept
-    per organization, and reasons built for the kept pairs only. Scores equal score_pair's.
+    All pairs are scored with sparse matrices in blocks of exporters; each block's best are
+    kept per organization as it is scored (the full score matrix is never held); then the
+    exposure cap, and views and reasons for the kept pairs only. Scores equal score_pair's.
     See the module docstring for the exposure cap (`exposure_cap`, default automatic).
     `timings`, when given, receives the seconds spent in each phase: "prepare" (features from
-    the facts), "score" (every pair), "rank" (top per organization, feedback, exposure) and
-    "reasons" (views and reasons of the kept pairs, the matches).
+    the facts), "score" (every pair), "rank" (best per organization, feedback, exposure) and
+    "reasons" (views and reasons of the kept pairs). Match objects are made when read.
     """
     clock = _Clock(timings)
     feedback = feedback or {}
-    results: dict[int, list[Match]] = {item.id: [] for item in organizations}
+    empty = Suggestions({item.id: (item, []) for item in organizations}, None)
     if not organizations or not candidates or top <= 0:
-        return results
+        return empty
     if corpus is None:
         corpus = Corpus.build(_unique([*organizations, *candidates]))
-    org_exporters = [item for item in organizations if item.kind == EXPORTER]
-    org_partners = [item for item in organizations if item.kind in (PLATFORM, SERVICE_PROVIDER)]
+    org_exporters = _unique([item for item in organizations if item.kind == EXPORTER])
+    org_partners = _unique(
+        [item for item in organizations if item.kind in (PLATFORM, SERVICE_PROVIDER)]
+    )
     cand_exporters = [item for item in candidates if item.kind == EXPORTER] if org_partners else []
     cand_partners = (
         [item for item in candidates if item.kind in (PLATFORM, SERVICE_PROVIDER)]
@@ -968,109 +1266,84 @@ def suggest(
     exporters = _unique([*org_exporters, *cand_exporters])
     partners = _unique([*cand_partners, *org_partners])
     if not exporters or not partners:
-        return results
+        return empty
     prepared = _prepare(exporters, partners, corpus)
     clock.lap("prepare")
-    scores = np.empty((len(exporters), len(partners)))
+
+    keep = top + _EXTRA_CANDIDATES
+    directions = []
+    if org_exporters and cand_partners:
+        directions.append(
+            _Direction(org_exporters, exporters, partners, cand_partners, feedback, keep)
+        )
+    if org_partners and cand_exporters:
+        directions.append(
+            _Direction(org_partners, partners, exporters, cand_exporters, feedback, keep)
+        )
+    if not directions:
+        return empty
     for start in range(0, len(exporters), _SCORE_BLOCK_ROWS):
         rows = slice(start, start + _SCORE_BLOCK_ROWS)
-        scores[rows] = _score_block(prepared, rows)[2]
-    clock.lap("score")
+        view_exporter, view_partner, scores, text = _score_block(prepared, rows)
+        clock.lap("score")
+        for direction in directions:
+            direction.take(rows, scores, (view_exporter, view_partner, text))
+        clock.lap("rank")
 
-    exporter_row = {item.id: row for row, item in enumerate(exporters)}
-    partner_column = {item.id: column for column, item in enumerate(partners)}
-    kept: dict[tuple[int, int], None] = {}
-    plans = []
-    for own, pool, axis_scores, index_of, pool_index in (
-        (org_exporters, cand_partners, scores, exporter_row, partner_column),
-        (org_partners, cand_exporters, scores.T, partner_column, exporter_row),
-    ):
-        if not own or not pool:
-            continue
-        pool_positions = np.array(sorted({pool_index[item.id] for item in pool}))
-        pool_items = [
-            (exporters if pool is cand_exporters else partners)[p] for p in pool_positions
-        ]
+    plans: dict[int, tuple[Facts, list[tuple]]] = {item.id: (item, []) for item in organizations}
+    chosen = []
+    for direction in directions:
+        entries = direction.ranked(feedback)
         cap = exposure_cap
         if cap is None:
-            cap = max(TOP_SLOTS, math.ceil(3 * TOP_SLOTS * len(own) / len(pool_positions)))
-        pool_by_id = _by_id(pool_items)
-        ranked = _best_plain(
-            [item for item in own if item.id not in feedback],
-            axis_scores,
-            index_of,
-            pool_positions,
-            np.array([item.id for item in pool_items]),
-            top + _EXTRA_CANDIDATES,
-        )
-        for item in own:
-            own_feedback = feedback.get(item.id)
-            if own_feedback is None:
-                continue
-            row = axis_scores[index_of[item.id], pool_positions]
-            factor, helped = _feedback_factor(item, pool_items, own_feedback, pool_by_id)
-            row = np.minimum(row * factor, 1.0)
-            banned = {item.id, *own_feedback.dismissed}
-            best = _best(row, pool_items, banned, top + _EXTRA_CANDIDATES)
-            ranked[item.id] = [(p, v, helped.get(p), float(factor[p])) for p, v in best]
-        chosen = _exposure(ranked, pool_items, top=top, cap=cap)
-        plans.append((own, pool_items, chosen))
-        for item in own:
-            for position, *_ in chosen[item.id]:
-                pair = (
-                    (item.id, pool_items[position].id)
-                    if item.kind == EXPORTER
-                    else (pool_items[position].id, item.id)
-                )
-                kept[pair] = None
-
+            cap = max(TOP_SLOTS, math.ceil(3 * TOP_SLOTS * len(direction.own) / direction.pool))
+        chosen.append((direction, entries, _exposure(entries, top=top, cap=cap)))
+    # Every kept (exporter row, partner column) pair once, whichever direction kept it.
+    keys, views = [], []
+    for direction, entries, selected in chosen:
+        own = direction.own_positions[entries.owner[selected]]
+        other = entries.position[selected]
+        rows, columns = (own, other) if direction.own_kind_exporter else (other, own)
+        keys.append(rows * len(partners) + columns)
+        views.append(entries.views[:, selected])
+    unique, first, inverse = np.unique(np.concatenate(keys), return_index=True, return_inverse=True)
+    views = np.concatenate(views, axis=1)[:, first]
     clock.lap("rank")
-    # Views of the kept pairs, recomputed per pair from the same features (cheap, exact).
-    pairs = list(kept)
-    rows = np.array([exporter_row[e] for e, _ in pairs], dtype=np.int64)
-    columns = np.array([partner_column[p] for _, p in pairs], dtype=np.int64)
-    views = _pair_views(prepared, rows, columns)
-    exporter_by_id = {item.id: item for item in exporters}
-    partner_by_id = {item.id: item for item in partners}
-    weights_cache: dict = {}
-    built = {}
-    # Hundreds of thousands of small objects follow; the cyclic collector would walk the whole
-    # heap again and again for nothing (none of them forms a cycle).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for number, (exporter_id, partner_id) in enumerate(pairs):
-            exporter, other = exporter_by_id[exporter_id], partner_by_id[partner_id]
-            built[(exporter_id, partner_id)] = (
-                views[0][number],
-                views[1][number],
-                _pair_reasons(exporter, other, corpus, views[2][number], weights_cache),
-            )
-        for own, pool_items, chosen in plans:
-            for item in own:
-                matches = []
-                for position, value, helped, factor in chosen[item.id]:
-                    other = pool_items[position]
-                    key = (item.id, other.id) if item.kind == EXPORTER else (other.id, item.id)
-                    view_exporter, view_partner, reasons = built[key]
-                    matches.append(
-                        _match(
-                            item,
-                            other,
-                            score=value,
-                            view_exporter=view_exporter,
-                            view_partner=view_partner,
-                            pair_reasons=reasons,
-                            saved_like=helped,
-                            feedback_factor=factor,
-                        )
-                    )
-                results[item.id] = matches
-    finally:
-        if collecting:
-            gc.enable()
+
+    rows, columns = unique // len(partners), unique % len(partners)
+    pairs = _pair_matches(prepared, exporters, partners, rows, columns, views)
     clock.lap("reasons")
-    return results
+    offset = 0
+    for direction, entries, selected in chosen:
+        pair_of = inverse[offset : offset + len(selected)].tolist()
+        offset += len(selected)
+        owners = entries.owner[selected].tolist()
+        values = entries.value[selected].tolist()
+        factors = entries.factor[selected].tolist()
+        for at, entry in enumerate(selected.tolist()):
+            item = direction.own[owners[at]]
+            saved_like = entries.helped.get(entry)
+            plans[item.id][1].append((pair_of[at], values[at], saved_like, factors[at]))
+    return Suggestions(plans, pairs)
+
+
+def _pair_matches(
+    prepared: _Prepared,
+    exporters: Sequence[Facts],
+    partners: Sequence[Facts],
+    rows: np.ndarray,
+    columns: np.ndarray,
+    views: np.ndarray | None = None,
+) -> _PairMatches:
+    """Views (view_exporter, view_partner, text: 3 x pairs, NaN where not known yet) and the
+    reason table of the pairs (exporter rows[i], partner columns[i])."""
+    if views is None:
+        views = np.full((3, len(rows)), np.nan)
+    unknown = np.flatnonzero(np.isnan(views[0]))
+    if len(unknown):
+        views[:, unknown] = _pair_views(prepared, rows[unknown], columns[unknown])
+    table = _reason_table(prepared, rows, columns, views[2])
+    return _PairMatches(exporters, partners, rows, columns, views, table)
 
 
 class _Clock:
@@ -1089,45 +1362,165 @@ def _unique(items: Sequence[Facts]) -> list[Facts]:
     return list({item.id: item for item in items}.values())
 
 
-def _by_id(items: Sequence[Facts]) -> dict[int, Facts]:
-    return {item.id: item for item in items}
+@dataclass
+class _Entries:
+    """Ranked candidates of a direction's organizations, flat: owner-major, best first."""
+
+    owner: np.ndarray  # index into the direction's `own`
+    position: np.ndarray  # the candidate's position on the other axis (exporters/partners)
+    value: np.ndarray
+    factor: np.ndarray  # feedback factor
+    helped: dict[int, list[int]]  # entry -> saved partners it resembles
+    # view_exporter, view_partner, text per entry (3 x entries; NaN: not known yet)
+    views: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
 
 
-def _best_plain(
-    own: Sequence[Facts],
-    axis_scores: np.ndarray,
-    index_of: Mapping[int, int],
-    pool_positions: np.ndarray,
-    pool_ids: np.ndarray,
-    count: int,
-) -> dict[int, list]:
-    """_best for many organizations without feedback at once, in blocks of rows: entries
-    (position in the pool, score, None, 1.0), best first, ties by id, zero scores left out."""
-    ranked: dict[int, list] = {}
-    whole = len(pool_positions) == axis_scores.shape[1]
-    for start in range(0, len(own), _SCORE_BLOCK_ROWS):
-        chunk = own[start : start + _SCORE_BLOCK_ROWS]
-        rows = np.array([index_of[item.id] for item in chunk], dtype=np.int64)
-        block = axis_scores[rows] if whole else axis_scores[np.ix_(rows, pool_positions)]
-        # One more than needed, in case the organization itself is among the candidates.
-        wanted = min(count + 1, block.shape[1])
+class _Direction:
+    """One direction of suggestions (exporters' partners, or partners' exporters): keeps
+    each organization's best candidates, with their views, from blocks of scores as they are
+    computed."""
+
+    def __init__(
+        self,
+        own: Sequence[Facts],
+        own_axis: Sequence[Facts],
+        other_axis: Sequence[Facts],
+        pool: Sequence[Facts],
+        feedback: Mapping[int, Feedback],
+        keep: int,
+    ) -> None:
+        self.own = list(own)
+        self.own_kind_exporter = own[0].kind == EXPORTER
+        axis_index = {item.id: at for at, item in enumerate(own_axis)}
+        self.own_positions = np.array([axis_index[item.id] for item in self.own], dtype=np.int64)
+        self.other_axis = other_axis
+        self.other_ids = np.array([item.id for item in other_axis], dtype=np.int64)
+        pool_ids = {item.id for item in pool}
+        self.pool_mask = np.array([item.id in pool_ids for item in other_axis])
+        self.pool = int(self.pool_mask.sum())
+        self.keep = keep
+        self.with_feedback = [at for at, item in enumerate(self.own) if item.id in feedback]
+        self.feedback_rows = {at: np.zeros(len(other_axis)) for at in self.with_feedback}
+        # Own organizations by their position on the own axis, to find a block's quickly.
+        self.by_position = np.argsort(self.own_positions, kind="stable")
+        self.sorted_positions = self.own_positions[self.by_position]
+        self.best: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # owners, positions, layers
+
+    def take(self, rows: slice, scores: np.ndarray, views: tuple[np.ndarray, ...]) -> None:
+        """Keep the best of a block of exporter rows `rows` x every partner: `scores` and the
+        views (view_exporter, view_partner, text) of the same shape."""
+        if self.own_kind_exporter:
+            low, high = np.searchsorted(self.sorted_positions, [rows.start, rows.stop])
+            owners = self.by_position[low:high]
+            local = self.own_positions[owners] - rows.start
+            block = scores[local] * self.pool_mask
+        else:
+            owners = np.arange(len(self.own))
+            block = scores[:, self.own_positions].T * self.pool_mask[rows]
+        if not len(owners):
+            return
+        for at in self.with_feedback:
+            if self.own_kind_exporter:
+                here = np.flatnonzero(owners == at)
+                if len(here):
+                    self.feedback_rows[at][:] = block[here[0]]
+            else:
+                self.feedback_rows[at][rows] = block[at]
+        # One more than kept, in case the organization itself is among the candidates.
+        wanted = min(self.keep + 1, block.shape[1])
         if wanted < block.shape[1]:
             positions = np.argpartition(-block, wanted - 1, axis=1)[:, :wanted]
         else:
             positions = np.broadcast_to(np.arange(block.shape[1]), block.shape)
         values = np.take_along_axis(block, positions, axis=1)
-        order = np.lexsort((pool_ids[positions], -values), axis=1)
-        positions = np.take_along_axis(positions, order, axis=1).tolist()
-        values = np.take_along_axis(values, order, axis=1).tolist()
-        ids = pool_ids.tolist()
-        for item, row_positions, row_values in zip(chunk, positions, values, strict=True):
-            found = [
-                (position, value, None, 1.0)
-                for position, value in zip(row_positions, row_values, strict=True)
-                if value > 0 and ids[position] != item.id
-            ]
-            ranked[item.id] = found[:count]
-    return ranked
+        if self.own_kind_exporter:
+            picked = [layer[local[:, None], positions] for layer in views]
+        else:
+            picked = [layer[positions, self.own_positions[:, None]] for layer in views]
+            positions = positions + rows.start
+        self.best.append((owners, positions, np.stack([values, *picked])))
+
+    def ranked(self, feedback: Mapping[int, Feedback]) -> _Entries:
+        """Each organization's best `keep` candidates, best first (ties by id), without zero
+        scores, itself and, with feedback, its dismissed partners; feedback applied."""
+        count = len(self.own)
+        if self.own_kind_exporter:
+            owners = np.concatenate([owners for owners, _, _ in self.best])
+            width = self.best[0][1].shape[1]
+            positions = np.zeros((count, width), dtype=np.int64)
+            layers = np.zeros((4, count, width))
+            positions[owners] = np.concatenate([found for _, found, _ in self.best])
+            layers[:, owners] = np.concatenate([found for _, _, found in self.best], axis=1)
+        else:
+            # Every block kept its best per organization: the best of those.
+            positions = np.concatenate([found for _, found, _ in self.best], axis=1)
+            layers = np.concatenate([found for _, _, found in self.best], axis=2)
+            wanted = min(self.keep + 1, positions.shape[1])
+            if wanted < positions.shape[1]:
+                best = np.argpartition(-layers[0], wanted - 1, axis=1)[:, :wanted]
+                positions = np.take_along_axis(positions, best, axis=1)
+                layers = np.take_along_axis(layers, best[None], axis=2)
+        order = np.lexsort((self.other_ids[positions], -layers[0]), axis=1)
+        positions = np.take_along_axis(positions, order, axis=1)
+        layers = np.take_along_axis(layers, order[None], axis=2)
+        values = layers[0]
+        own_ids = np.array([item.id for item in self.own], dtype=np.int64)
+        valid = (values > 0) & (self.other_ids[positions] != own_ids[:, None])
+        # Entries past `keep` valid ones per row are dropped.
+        valid &= np.cumsum(valid, axis=1) <= self.keep
+        factor = np.ones(values.shape)
+        width = values.shape[1]
+        helped: dict[int, list[int]] = {}
+        for at in self.with_feedback:
+            found = self._with_feedback(at, feedback[self.own[at].id])
+            row_positions, row_values, row_factors, row_helped = found
+            length = min(len(row_positions), width)
+            positions[at], layers[:, at], factor[at], valid[at] = 0, np.nan, 1.0, False
+            positions[at, :length] = row_positions[:length]
+            values[at, :length] = row_values[:length]
+            factor[at, :length] = row_factors[:length]
+            valid[at, :length] = True
+            for column, saved in row_helped.items():
+                if column < width:
+                    helped[at * width + column] = saved
+        flat = np.flatnonzero(valid.ravel())
+        entry_of = (
+            dict(
+                zip(
+                    flat[np.isin(flat, list(helped))].tolist(),
+                    np.flatnonzero(np.isin(flat, list(helped))).tolist(),
+                    strict=True,
+                )
+            )
+            if helped
+            else {}
+        )
+        return _Entries(
+            owner=flat // width,
+            position=positions.ravel()[flat],
+            value=values.ravel()[flat],
+            factor=factor.ravel()[flat],
+            helped={entry_of[cell]: saved for cell, saved in helped.items() if cell in entry_of},
+            views=layers[1:].reshape(3, -1)[:, flat],
+        )
+
+    def _with_feedback(self, at: int, own_feedback: Feedback):
+        """(positions, scores, factors, {index: saved}) of one organization with feedback."""
+        item = self.own[at]
+        pool_positions = np.flatnonzero(self.pool_mask)
+        pool_items = [self.other_axis[p] for p in pool_positions]
+        factor, helped = _feedback_factor(
+            item, pool_items, own_feedback, {other.id: other for other in pool_items}
+        )
+        row = np.minimum(self.feedback_rows[at][pool_positions] * factor, 1.0)
+        banned = {item.id, *own_feedback.dismissed}
+        best = _best(row, pool_items, banned, self.keep)
+        return (
+            np.array([pool_positions[p] for p, _ in best], dtype=np.int64),
+            np.array([value for _, value in best]),
+            np.array([float(factor[p]) for p, _ in best]),
+            {index: helped[p] for index, (p, _) in enumerate(best) if p in helped},
+        )
 
 
 def _best(
@@ -1149,44 +1542,52 @@ def _best(
     return found[:count]
 
 
-def _exposure(ranked: dict[int, list], pool: Sequence[Facts], *, top: int, cap: int) -> dict:
-    """Each organization's final list: top-10 slots filled greedily from the best pairs down,
-    a candidate taking at most `cap` organizations' slots; then the rest by score."""
+def _group_count(flags: np.ndarray, group_start: np.ndarray) -> np.ndarray:
+    """Running count of `flags` within groups of consecutive entries (inclusive);
+    group_start[i] = the index of the first entry of i's group."""
+    running = np.cumsum(flags)
+    return running - running[group_start] + flags[group_start]
+
+
+def _exposure(entries: _Entries, *, top: int, cap: int) -> np.ndarray:
+    """The entries each organization keeps, in order (owner-major): its top-10 slots filled
+    greedily from the best pairs down, a candidate taking at most `cap` organizations' slots;
+    then, behind a full top 10, its other candidates by score, up to `top` in all.
+
+    The greedy fill is computed as deferred acceptance: each organization proposes to its
+    best candidates not yet refused; each candidate holds its best `cap` proposals (in the
+    greedy's order) and refuses the rest; until no one is refused. Both orders come from the
+    same pair scores, so the stable assignment is unique and equals the greedy's."""
     slots = min(TOP_SLOTS, top)
-    # Most of the time nobody exceeds the cap: then every list stays as it is.
-    shown: Counter[int] = Counter(entry[0] for found in ranked.values() for entry in found[:slots])
-    if not shown or max(shown.values()) <= cap:
-        return {organization_id: found[:top] for organization_id, found in ranked.items()}
-    organizations = list(ranked)
-    lengths = [len(ranked[key]) for key in organizations]
-    owner = np.repeat(np.arange(len(organizations)), lengths)
-    ranks = np.concatenate([np.arange(length) for length in lengths]) if lengths else owner
-    flat = [entry for key in organizations for entry in ranked[key]]
-    values = np.array([entry[1] for entry in flat])
-    candidates = [entry[0] for entry in flat]
-    order = np.lexsort((ranks, owner, -values)).tolist()
-    owner_list, rank_list = owner.tolist(), ranks.tolist()
-    taken: Counter[int] = Counter()
-    placed: list[list[int]] = [[] for _ in organizations]
-    for at in order:
-        mine = placed[owner_list[at]]
-        candidate = candidates[at]
-        if len(mine) >= slots or taken[candidate] >= cap:
-            continue
-        mine.append(rank_list[at])
-        taken[candidate] += 1
-    chosen = {}
-    for number, organization_id in enumerate(organizations):
-        found = ranked[organization_id]
-        first = sorted(placed[number])
-        # Unplaced candidates follow only behind a full top 10: when an organization could not
-        # fill it, everything left is capped and may not enter its top 10.
-        used = set(first)
-        rest = [rank for rank in range(len(found)) if rank not in used]
-        if len(first) < slots:
-            rest = []
-        chosen[organization_id] = [found[rank] for rank in (first + rest)[:top]]
-    return chosen
+    count = len(entries.value)
+    if not count:
+        return np.zeros(0, dtype=np.int64)
+    owner, candidate = entries.owner, entries.position
+    rank = np.arange(count) - np.searchsorted(owner, owner)
+    owner_start = np.searchsorted(owner, owner)
+    # The greedy's order: best pair first, then by owner, then by the owner's rank.
+    priority = np.empty(count, dtype=np.int64)
+    priority[np.lexsort((rank, owner, -entries.value))] = np.arange(count)
+    by_candidate = np.lexsort((priority, candidate))
+    grouped = candidate[by_candidate]
+    candidate_start = np.searchsorted(grouped, grouped)
+    refused = np.zeros(count, dtype=bool)
+    while True:
+        open_ = ~refused
+        proposed = open_ & (_group_count(open_, owner_start) <= slots)
+        held = proposed[by_candidate]
+        over = held & (_group_count(held, candidate_start) > cap)
+        if not over.any():
+            break
+        refused[by_candidate[over]] = True
+    # An organization's slots, then the rest (capped or not) behind a full top 10 only.
+    placed_count = np.bincount(owner, weights=proposed, minlength=owner[-1] + 1)
+    full = placed_count[owner] >= slots
+    shown = proposed | full
+    order = np.lexsort((rank, ~proposed, owner))
+    order = order[shown[order]]
+    within = np.arange(len(order)) - np.searchsorted(owner[order], owner[order])
+    return order[within < top]
 
 
 def _pair_views(
@@ -1203,7 +1604,8 @@ def _pair_views(
         lengths = np.diff(picked.indptr)
         pair_of = np.repeat(np.arange(len(rows)), lengths)
         products = picked.data * right_t[picked.indices, columns[pair_of]]
-        return np.bincount(pair_of, weights=products, minlength=len(rows))
+        found = np.bincount(pair_of, weights=products, minlength=len(rows))
+        return found.astype(np.float64, copy=False)  # integers when nothing is stored
 
     text = dots(prepared.ex_text, prepared.pa_text)
     view_exporter = dots(prepared.ex_exporter_view, prepared.pa_exporter_view)

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.selectors import membership_get
-from matchmaking.matching import Corpus, Facts, Match, partner_kinds, suggest
+from matchmaking.matching import Corpus, Facts, Match, Suggestions, partner_kinds, suggest
 from matchmaking.models import (
     DismissReason,
     FeedbackAction,
@@ -245,22 +245,30 @@ def _reasons_json(match: Match) -> str:
     return json.dumps(reasons, ensure_ascii=False, separators=(",", ":"))
 
 
-def _rows(results: dict[int, list[Match]], versions: dict[int, int]) -> list[tuple]:
+def _row_batches(results: Suggestions, versions: dict[int, int]) -> Iterator[list[tuple]]:
+    """The rows to insert, WRITE_BATCH or so at a time, made as they are written: a full
+    recompute holds hundreds of thousands of Matches, which need not all live at once."""
     now = timezone.now()
-    return [
-        (
-            organization_id,
-            match.partner_id,
-            rank,
-            min(1.0, max(0.0, match.score)),
-            _reasons_json(match),
-            versions.get(organization_id, 0),
-            versions.get(match.partner_id, 0),
-            now,
+    batch: list[tuple] = []
+    for organization_id, matches in results.stream():
+        batch.extend(
+            (
+                organization_id,
+                match.partner_id,
+                rank,
+                min(1.0, max(0.0, match.score)),
+                _reasons_json(match),
+                versions.get(organization_id, 0),
+                versions.get(match.partner_id, 0),
+                now,
+            )
+            for rank, match in enumerate(matches, start=1)
         )
-        for organization_id, matches in results.items()
-        for rank, match in enumerate(matches, start=1)
-    ]
+        if len(batch) >= WRITE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 _COLUMNS = (
@@ -293,28 +301,28 @@ def _insert(rows: list[tuple]) -> None:
 
 def _store(
     *,
-    results: dict[int, list[Match]],
+    results: Suggestions,
     replace: Sequence[int] | None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Replace the suggestions of `replace` (None: everyone's) by `results`; returns the count."""
     versions = _versions(None if replace is None else {*results, *_partners(results)})
-    rows = _rows(results, versions)
+    count = 0
     with transaction.atomic():
         _lock_writers()
         old = Suggestion.objects.all()
         if replace is not None:
             old = old.filter(organization_id__in=set(replace))
         old.delete()
-        for start in range(0, len(rows), WRITE_BATCH):
-            batch = rows[start : start + WRITE_BATCH]
+        for batch in _row_batches(results, versions):
             _insert(batch)
+            count += len(batch)
             if progress:
                 progress(len(batch))
-    return len(rows)
+    return count
 
 
-def _partners(results: dict[int, list[Match]]) -> set[int]:
+def _partners(results: Suggestions) -> set[int]:
     return {match.partner_id for matches in results.values() for match in matches}
 
 
@@ -339,7 +347,7 @@ def suggestions_compute_all(
         corpus=Corpus.build(facts),
     )
     clock.lap("score")
-    expected = sum(len(matches) for matches in results.values())
+    expected = results.count()
     stored = 0
 
     def stored_batch(count: int) -> None:
@@ -385,8 +393,6 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
             feedback=feedback_map(organization_ids=organization_ids),
             corpus=_prepared.corpus_for(candidates),
         )
-    for item in own:
-        results.setdefault(item.id, [])
     clock.lap("score")
     count = _store(results=results, replace=sorted(organization_ids))
     clock.lap("store")
