@@ -1032,24 +1032,39 @@ def _chunk_reasons(
 def _top_words(
     prepared: _Prepared, rows: np.ndarray, columns: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair, up to TEXT_WORDS_SHOWN shared words, best first: (indptr, word columns)."""
+    """Per pair, up to TEXT_WORDS_SHOWN shared words, best first (the largest products of the
+    two weights; ties by the word): (indptr, word columns)."""
     shared = _tidy(prepared.ex_text[rows].multiply(prepared.pa_text_rows[columns]))
-    pair = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-    # Rank the words that occur alphabetically, for ties.
+    pairs, lengths = shared.shape[0], np.diff(shared.indptr)
+    pair = np.repeat(np.arange(pairs), lengths)
+    # Each word's alphabetical rank among the words present, for ties.
     present = np.unique(shared.indices)
     names = prepared.names[_WORDS]
     alphabetical = np.empty(len(present), dtype=np.int64)
-    alphabetical[sorted(range(len(present)), key=lambda at: names[present[at]])] = np.arange(
-        len(present)
-    )
+    by_name = sorted(range(len(present)), key=lambda at: names[present[at]])
+    alphabetical[by_name] = np.arange(len(present))
     rank = alphabetical[np.searchsorted(present, shared.indices)]
-    order = np.lexsort((rank, -shared.data, pair))
-    position = np.arange(len(order)) - shared.indptr[pair[order]]
-    kept = order[position < TEXT_WORDS_SHOWN]
-    lengths = np.minimum(np.diff(shared.indptr), TEXT_WORDS_SHOWN)
-    indptr = np.zeros(shared.shape[0] + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    return indptr, shared.indices[kept]
+    # A few rounds of "the best word left" per pair (a segmented max) instead of sorting
+    # every shared word: most pairs share more words than are shown.
+    shown = min(TEXT_WORDS_SHOWN, int(lengths.max(initial=0)))
+    chosen = np.full((pairs, shown), -1, dtype=np.int64)
+    nonempty = lengths > 0
+    starts = shared.indptr[:-1][nonempty]
+    data = shared.data.copy()
+    unranked = len(present)
+    for place in range(shown):
+        best = np.full(pairs, -1.0)
+        best[nonempty] = np.maximum.reduceat(data, starts)
+        tied = (data > 0) & (data == best[pair])
+        first = np.full(pairs, unranked)
+        first[nonempty] = np.minimum.reduceat(np.where(tied, rank, unranked), starts)
+        taken = tied & (rank == first[pair])
+        chosen[pair[taken], place] = shared.indices[taken]
+        data[taken] = -1.0
+    kept = np.minimum(lengths, shown)
+    indptr = np.zeros(pairs + 1, dtype=np.int64)
+    np.cumsum(kept, out=indptr[1:])
+    return indptr, chosen[chosen >= 0]
 
 
 def _quality_reasons(other: Facts, side: str, cache: dict) -> tuple[Reason, ...]:
@@ -1405,27 +1420,27 @@ class _Direction:
         self.by_position = np.argsort(self.own_positions, kind="stable")
         self.sorted_positions = self.own_positions[self.by_position]
         self.best: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # owners, positions, layers
+        # Partners' side: each partner's current (keep + 1)-th best score, and how many
+        # entries are waiting to be pruned (see _take_columns).
+        self.threshold = np.zeros(len(self.own))
+        self.pending = 0
 
     def take(self, rows: slice, scores: np.ndarray, views: tuple[np.ndarray, ...]) -> None:
         """Keep the best of a block of exporter rows `rows` x every partner: `scores` and the
         views (view_exporter, view_partner, text) of the same shape."""
-        if self.own_kind_exporter:
-            low, high = np.searchsorted(self.sorted_positions, [rows.start, rows.stop])
-            owners = self.by_position[low:high]
-            local = self.own_positions[owners] - rows.start
-            block = scores[local] * self.pool_mask
-        else:
-            owners = np.arange(len(self.own))
-            block = scores[:, self.own_positions].T * self.pool_mask[rows]
+        if not self.own_kind_exporter:
+            self._take_columns(rows, scores, views)
+            return
+        low, high = np.searchsorted(self.sorted_positions, [rows.start, rows.stop])
+        owners = self.by_position[low:high]
         if not len(owners):
             return
+        local = self.own_positions[owners] - rows.start
+        block = scores[local] * self.pool_mask
         for at in self.with_feedback:
-            if self.own_kind_exporter:
-                here = np.flatnonzero(owners == at)
-                if len(here):
-                    self.feedback_rows[at][:] = block[here[0]]
-            else:
-                self.feedback_rows[at][rows] = block[at]
+            here = np.flatnonzero(owners == at)
+            if len(here):
+                self.feedback_rows[at][:] = block[here[0]]
         # One more than kept, in case the organization itself is among the candidates.
         wanted = min(self.keep + 1, block.shape[1])
         if wanted < block.shape[1]:
@@ -1433,12 +1448,43 @@ class _Direction:
         else:
             positions = np.broadcast_to(np.arange(block.shape[1]), block.shape)
         values = np.take_along_axis(block, positions, axis=1)
-        if self.own_kind_exporter:
-            picked = [layer[local[:, None], positions] for layer in views]
-        else:
-            picked = [layer[positions, self.own_positions[:, None]] for layer in views]
-            positions = positions + rows.start
+        picked = [layer[local[:, None], positions] for layer in views]
         self.best.append((owners, positions, np.stack([values, *picked])))
+
+    def _take_columns(self, rows: slice, scores: np.ndarray, views: tuple) -> None:
+        """The partners' side: a partner's candidates come from every block, so each block
+        gives only its entries at least as good as the partner's current (keep + 1)-th best
+        (few, once some blocks are in); the entries are pruned to keep + 1 per partner when
+        they pile up, which raises the thresholds."""
+        block = scores[:, self.own_positions]
+        block *= self.pool_mask[rows, None]
+        for at in self.with_feedback:
+            self.feedback_rows[at][rows] = block[:, at]
+        if not self.best and len(block) > self.keep + 1:
+            # The first block's (keep + 1)-th best is a floor for the final one.
+            self.threshold = -np.partition(-block, self.keep, axis=0)[self.keep]
+        local, owners = np.nonzero((block > 0) & (block >= self.threshold))
+        values = block[local, owners]
+        picked = [layer[local, self.own_positions[owners]] for layer in views]
+        self.best.append((owners, local + rows.start, np.stack([values, *picked])))
+        self.pending += len(owners)
+        if self.pending > 2 * (self.keep + 1) * len(self.own):
+            self._prune()
+
+    def _prune(self) -> None:
+        """Keep each partner's best keep + 1 entries (ties by id); update the thresholds."""
+        owners = np.concatenate([owners for owners, _, _ in self.best])
+        positions = np.concatenate([found for _, found, _ in self.best])
+        layers = np.concatenate([found for _, _, found in self.best], axis=1)
+        order = np.lexsort((self.other_ids[positions], -layers[0], owners))
+        owners, positions, layers = owners[order], positions[order], layers[:, order]
+        rank = np.arange(len(owners)) - np.searchsorted(owners, owners)
+        kept = rank <= self.keep
+        owners, positions, layers, rank = owners[kept], positions[kept], layers[:, kept], rank[kept]
+        last = rank == self.keep
+        self.threshold[owners[last]] = layers[0, last]
+        self.best = [(owners, positions, layers)]
+        self.pending = len(owners)
 
     def ranked(self, feedback: Mapping[int, Feedback]) -> _Entries:
         """Each organization's best `keep` candidates, best first (ties by id), without zero
@@ -1452,14 +1498,17 @@ class _Direction:
             positions[owners] = np.concatenate([found for _, found, _ in self.best])
             layers[:, owners] = np.concatenate([found for _, _, found in self.best], axis=1)
         else:
-            # Every block kept its best per organization: the best of those.
-            positions = np.concatenate([found for _, found, _ in self.best], axis=1)
-            layers = np.concatenate([found for _, _, found in self.best], axis=2)
-            wanted = min(self.keep + 1, positions.shape[1])
-            if wanted < positions.shape[1]:
-                best = np.argpartition(-layers[0], wanted - 1, axis=1)[:, :wanted]
-                positions = np.take_along_axis(positions, best, axis=1)
-                layers = np.take_along_axis(layers, best[None], axis=2)
+            # Each partner's best keep + 1, best first, into rows padded with zero scores.
+            if self.best:
+                self._prune()
+            width = self.keep + 1
+            positions = np.zeros((count, width), dtype=np.int64)
+            layers = np.zeros((4, count, width))
+            if self.best:
+                owners, found, found_layers = self.best[0]
+                rank = np.arange(len(owners)) - np.searchsorted(owners, owners)
+                positions[owners, rank] = found
+                layers[:, owners, rank] = found_layers
         order = np.lexsort((self.other_ids[positions], -layers[0]), axis=1)
         positions = np.take_along_axis(positions, order, axis=1)
         layers = np.take_along_axis(layers, order[None], axis=2)
@@ -1565,10 +1614,10 @@ def _exposure(entries: _Entries, *, top: int, cap: int) -> np.ndarray:
     owner, candidate = entries.owner, entries.position
     rank = np.arange(count) - np.searchsorted(owner, owner)
     owner_start = np.searchsorted(owner, owner)
-    # The greedy's order: best pair first, then by owner, then by the owner's rank.
-    priority = np.empty(count, dtype=np.int64)
-    priority[np.lexsort((rank, owner, -entries.value))] = np.arange(count)
-    by_candidate = np.lexsort((priority, candidate))
+    # The greedy's order: best pair first, then by owner, then by the owner's rank (the
+    # entries' own order), and the entries grouped by candidate in that order.
+    greedy = np.argsort(-entries.value, kind="stable")
+    by_candidate = greedy[np.argsort(candidate[greedy], kind="stable")]
     grouped = candidate[by_candidate]
     candidate_start = np.searchsorted(grouped, grouped)
     refused = np.zeros(count, dtype=bool)
