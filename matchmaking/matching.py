@@ -410,6 +410,9 @@ class _Prepared:
     view_partner  = (ex_partner_view @ pa_partner_view.T + text * text_weight_partner)
                     * (ex_requirements @ pa_requirements.T) * gate
     text          = ex_text @ pa_text.T
+
+    The ex_* matrices used in products hold only the columns some exporter uses, and the pa_*
+    dense ones only those rows (see _prepare); ex_*_rows keep every column, for reasons.
     """
 
     ex_exporter_view: sparse.csr_matrix
@@ -426,8 +429,11 @@ class _Prepared:
     text_weight_partner: np.ndarray
     quality_exporters: np.ndarray
     quality_partners: np.ndarray
-    # For reasons (see _reason_table): partner rows as CSR, partner kinds, column types,
-    # headings -> their chapter's column, and the values the columns stand for.
+    # For reasons (see _reason_table): both sides' rows as CSR over every column, partner
+    # kinds, column types, headings -> their chapter's column, and what the columns stand for.
+    ex_code_rows: sparse.csr_matrix
+    ex_requirement_rows: sparse.csr_matrix
+    ex_text_rows: sparse.csr_matrix
     pa_exporter_view_rows: sparse.csr_matrix
     pa_requirement_rows: sparse.csr_matrix
     pa_text_rows: sparse.csr_matrix
@@ -463,16 +469,31 @@ def _prepare(exporters: Sequence[Facts], partners: Sequence[Facts], corpus: Corp
             (data, indices.astype(np.int64), indptr), shape=(len(pieces), max(widths[part], 1))
         )
 
+    exporter_csr = [csr(exporter_rows, part) for part in range(4)]
     partner_csr = [csr(partner_rows, part) for part in range(6)]
+    # Products only meet the columns some exporter uses: the partners' dense matrices hold
+    # those rows alone (one exporter's recompute multiplies a few dozen rows, not the whole
+    # vocabulary), and the exporters' columns are numbered again to match.
+    used = [
+        np.unique(matrix.indices) if matrix.nnz else np.zeros(1, np.int64)
+        for matrix in exporter_csr
+    ]
+    meets = (0, 1, 2, 3, 0, 0)  # the exporter matrix each partner matrix is multiplied with
     code_names = list(encoder.codes.columns)
     requirement_names = list(encoder.requirement_codes.columns)
     return _Prepared(
-        *(csr(exporter_rows, part) for part in range(4)),
-        *(np.ascontiguousarray(matrix.toarray().T) for matrix in partner_csr),
+        *(_renumbered(matrix, columns) for matrix, columns in zip(exporter_csr, used, strict=True)),
+        *(
+            np.ascontiguousarray(matrix[:, used[meets[part]]].toarray().T)
+            for part, matrix in enumerate(partner_csr)
+        ),
         np.array([row[6] for row in partner_rows]),
         np.array([row[7] for row in partner_rows]),
         np.array([row[4] for row in exporter_rows]),
         np.array([row[8] for row in partner_rows]),
+        ex_code_rows=exporter_csr[0],
+        ex_requirement_rows=exporter_csr[2],
+        ex_text_rows=exporter_csr[3],
         pa_exporter_view_rows=partner_csr[0],
         pa_requirement_rows=partner_csr[2],
         pa_text_rows=partner_csr[3],
@@ -485,6 +506,15 @@ def _prepare(exporters: Sequence[Facts], partners: Sequence[Facts], corpus: Corp
             [name.split(":", 1)[-1] for name in requirement_names],
             list(encoder.words.columns),
         ),
+    )
+
+
+def _renumbered(matrix: sparse.csr_matrix, used: np.ndarray) -> sparse.csr_matrix:
+    """The matrix restricted to columns `used` (which hold all its entries), numbered 0..n-1."""
+    number = np.zeros(matrix.shape[1], dtype=np.int64)
+    number[used] = np.arange(len(used))
+    return sparse.csr_matrix(
+        (matrix.data, number[matrix.indices], matrix.indptr), shape=(matrix.shape[0], len(used))
     )
 
 
@@ -871,33 +901,41 @@ class _ReasonTable:
         self._parts.append((pairs[keep], kinds, sides, values, sources, starts, ends))
 
     def finish(self) -> None:
-        """Order the entries by pair (ties in the order they were added)."""
+        """Order the entries by pair (ties in the order they were added), and their facts
+        with them, so that one pair's entries and facts are two ranges of arrays."""
         empty = np.zeros(0, dtype=np.int64)
         parts = [np.concatenate(column) for column in zip(*self._parts, strict=True)]
         pair, kind, side, weight, source, start, end = parts or [empty] * 7
-        self.fact_columns = np.concatenate(self._fact_parts) if self._fact_parts else empty
+        columns = np.concatenate(self._fact_parts) if self._fact_parts else empty
         order = np.argsort(pair, kind="stable")
-        self._arrays = (kind, side, source, start, end, weight, order)
-        self.indptr = np.searchsorted(pair[order], np.arange(self.pairs + 1)).tolist()
+        start, end = start[order], end[order]
+        lengths = end - start
+        # Each entry's facts, gathered in the new order: fact i of entry e sits at
+        # start[e] + i before, at fact_start[e] + i after.
+        self.fact_start = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.fact_start[1:])
+        offsets = np.arange(self.fact_start[-1]) - np.repeat(self.fact_start[:-1], lengths)
+        self.fact_columns = columns[np.repeat(start, lengths) + offsets].astype(np.int32)
+        # Compact on purpose: the table lives until every Match is read (see reasons()).
+        self.fields = np.stack([kind[order], side[order], source[order], lengths], axis=1)
+        self.fields = self.fields.astype(np.int32)
+        self.weight = weight[order]
+        self.indptr = np.searchsorted(pair[order], np.arange(self.pairs + 1))
         self._parts, self._fact_parts = [], []
-        self._lists: tuple[list, ...] | None = None
-
-    def _entries(self) -> tuple[list, ...]:
-        """The entries' fields as lists, ordered by pair: made on the first read (reading
-        one list item is many times quicker than reading one array item)."""
-        if self._lists is None:
-            *fields, order = self._arrays
-            self._lists = tuple(field[order].tolist() for field in fields)
-            self.fact_columns = self.fact_columns.tolist()
-            self._arrays = ()
-        return self._lists
 
     def reasons(self, pair: int, exporter: Facts, partner: Facts) -> list[Reason]:
-        """The Reason objects of one pair (without the quality reasons)."""
+        """The Reason objects of one pair (without the quality reasons). Reads three ranges
+        of arrays: the table stays arrays (about 40 bytes a reason) rather than lists of
+        Python numbers, ten times that, for a full recompute's two million reasons."""
+        first, last = int(self.indptr[pair]), int(self.indptr[pair + 1])
+        entries = self.fields[first:last].tolist()
+        weights = self.weight[first:last].tolist()
+        facts_of = self.fact_columns[self.fact_start[first] : self.fact_start[last]].tolist()
         found = []
-        kinds, sides, sources, starts, ends, weights = self._entries()
-        for at in range(self.indptr[pair], self.indptr[pair + 1]):
-            kind, source = REASON_KINDS[kinds[at]], sources[at]
+        at = 0
+        for (kind, side, source, length), weight in zip(entries, weights, strict=True):
+            kind = REASON_KINDS[kind]
+            columns, at = facts_of[at : at + length], at + length
             if kind == REASON_SCALE:
                 facts = {
                     "volume_band": exporter.volume_band,
@@ -907,11 +945,11 @@ class _ReasonTable:
                 facts = {"own_brand": True}
             else:
                 names = self.names[source]
-                values = [names[c] for c in self.fact_columns[starts[at] : ends[at]]]
+                values = [names[column] for column in columns]
                 facts = {_FACT_KEYS[kind]: values if source == _WORDS else sorted(values)}
                 if kind in _COVERAGE_SERVICE:
                     facts = {"services": [_COVERAGE_SERVICE[kind]], **facts}
-            found.append(Reason(kind, _SIDES[sides[at]], weights[at], facts))
+            found.append(Reason(kind, _SIDES[side], weight, facts))
         return found
 
 
@@ -952,7 +990,7 @@ def _chunk_reasons(
 
     # What each side has (exporter: what it needs; partner: what it offers) and both have.
     types = prepared.code_types
-    exporter_codes = prepared.ex_exporter_view[rows]
+    exporter_codes = prepared.ex_code_rows[rows]
     partner_codes = prepared.pa_exporter_view_rows[columns]
     shared = _tidy(exporter_codes.multiply(partner_codes))
     type_count = _OTHER_CODE + 1
@@ -1016,7 +1054,7 @@ def _chunk_reasons(
         # The platform's requirements the exporter meets.
         requirement_types = prepared.requirement_types
         asked_codes = prepared.pa_requirement_rows[columns]
-        met = _tidy(prepared.ex_requirements[rows].multiply(asked_codes))
+        met = _tidy(prepared.ex_requirement_rows[rows].multiply(asked_codes))
         type_count = _OTHER_REQUIREMENT + 1
         met_count = _type_counts(met, requirement_types, type_count)
         asked = _type_counts(asked_codes, requirement_types, type_count)
@@ -1034,7 +1072,7 @@ def _top_words(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per pair, up to TEXT_WORDS_SHOWN shared words, best first (the largest products of the
     two weights; ties by the word): (indptr, word columns)."""
-    shared = _tidy(prepared.ex_text[rows].multiply(prepared.pa_text_rows[columns]))
+    shared = _tidy(prepared.ex_text_rows[rows].multiply(prepared.pa_text_rows[columns]))
     pairs, lengths = shared.shape[0], np.diff(shared.indptr)
     pair = np.repeat(np.arange(pairs), lengths)
     # Each word's alphabetical rank among the words present, for ties.
@@ -1131,6 +1169,11 @@ class _PairMatches:
         self.table = table
         self.quality_cache: dict = {}
 
+    def other_id(self, organization: Facts, pair: int) -> int:
+        if organization.kind == EXPORTER:
+            return self.partners[self.columns[pair]].id
+        return self.exporters[self.rows[pair]].id
+
     def match(self, organization: Facts, pair: int, score, saved_like, factor) -> Match:
         exporter = self.exporters[self.rows[pair]]
         partner = self.partners[self.columns[pair]]
@@ -1172,6 +1215,11 @@ class Suggestions(Mapping):
             self._pairs.match(organization, pair, score, saved_like, factor)
             for pair, score, saved_like, factor in entries
         ]
+
+    def partner_ids(self, organization_id: int) -> list[int]:
+        """The partners of an organization's Matches, in order (none is made)."""
+        organization, entries = self._plans[organization_id]
+        return [self._pairs.other_id(organization, entry[0]) for entry in entries]
 
     def count(self) -> int:
         """How many Matches there are in all (none is made)."""
