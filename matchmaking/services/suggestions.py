@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.selectors import membership_get
-from matchmaking.matching import Corpus, Facts, Match, Suggestions, partner_kinds, suggest
+from matchmaking.matching import (
+    Corpus,
+    Facts,
+    Feedback,
+    Match,
+    Suggestions,
+    partner_kinds,
+    score_pair,
+    suggest,
+)
 from matchmaking.models import (
     DismissReason,
     FeedbackAction,
@@ -94,6 +103,15 @@ def _versions(organization_ids: Iterable[int] | None = None) -> dict[int, int]:
     return dict(profiles.values_list("organization_id", "data_version"))
 
 
+def _facts_versions(organization_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """The profile data version each organization's prepared facts were made from: what its
+    suggestions were computed from (a profile saved since has its recompute queued)."""
+    rows = MatchingFacts.objects.all()
+    if organization_ids is not None:
+        rows = rows.filter(organization_id__in=set(organization_ids))
+    return dict(rows.values_list("organization_id", "data_version"))
+
+
 # Any number that no other advisory lock of the project uses.
 _WRITERS_LOCK = 60_601
 
@@ -113,9 +131,11 @@ def matching_facts_refresh(*, organization_ids: Iterable[int] | None = None) -> 
     """Prepare and store the facts of these organizations (default: all); returns them.
     Organizations that no longer match (inactive, no profile) lose their row."""
     organization_ids = None if organization_ids is None else set(organization_ids)
+    # The versions first: a profile saved meanwhile then leaves facts newer than their
+    # recorded version (prepared again next time), never older ones recorded as current.
+    versions = _versions(organization_ids)
     facts = facts_list(organization_ids=organization_ids)
     _lock_writers()
-    versions = _versions(organization_ids)
     stale = MatchingFacts.objects.all()
     if organization_ids is not None:
         stale = stale.filter(organization_id__in=organization_ids)
@@ -245,12 +265,16 @@ def _reasons_json(match: Match) -> str:
     return json.dumps(reasons, ensure_ascii=False, separators=(",", ":"))
 
 
-def _row_batches(results: Suggestions, versions: dict[int, int]) -> Iterator[list[tuple]]:
+def _row_batches(
+    results: Suggestions, extras: dict[int, list[Match]], versions: dict[int, int]
+) -> Iterator[list[tuple]]:
     """The rows to insert, WRITE_BATCH or so at a time, made as they are written: a full
-    recompute holds hundreds of thousands of Matches, which need not all live at once."""
+    recompute holds hundreds of thousands of Matches, which need not all live at once.
+    `extras` follow an organization's own list (see _saved_beyond)."""
     now = timezone.now()
     batch: list[tuple] = []
     for organization_id, matches in results.stream():
+        matches = [*matches, *extras.get(organization_id, ())]
         batch.extend(
             (
                 organization_id,
@@ -302,11 +326,17 @@ def _insert(rows: list[tuple]) -> None:
 def _store(
     *,
     results: Suggestions,
+    extras: dict[int, list[Match]],
     replace: Sequence[int] | None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Replace the suggestions of `replace` (None: everyone's) by `results`; returns the count."""
-    versions = _versions(None if replace is None else {*results, *_partners(results)})
+    """Replace the suggestions of `replace` (None: everyone's) by `results` and `extras`;
+    returns the count."""
+    involved = None
+    if replace is not None:
+        extra_partners = {match.partner_id for found in extras.values() for match in found}
+        involved = {*results, *_partners(results), *extra_partners}
+    versions = _facts_versions(involved)
     count = 0
     with transaction.atomic():
         _lock_writers()
@@ -314,7 +344,7 @@ def _store(
         if replace is not None:
             old = old.filter(organization_id__in=set(replace))
         old.delete()
-        for batch in _row_batches(results, versions):
+        for batch in _row_batches(results, extras, versions):
             _insert(batch)
             count += len(batch)
             if progress:
@@ -323,7 +353,36 @@ def _store(
 
 
 def _partners(results: Suggestions) -> set[int]:
-    return {match.partner_id for matches in results.values() for match in matches}
+    return {partner for organization in results for partner in results.partner_ids(organization)}
+
+
+def _saved_beyond(
+    results: Suggestions,
+    *,
+    organizations: Iterable[Facts],
+    candidates: Iterable[Facts],
+    feedback: dict[int, Feedback],
+    corpus: Corpus,
+) -> dict[int, list[Match]]:
+    """Partners an organization saved that its best SUGGESTIONS_KEPT leave out, scored (best
+    first), so that they stay on its page under "saved": a saved partner is one it wants to
+    keep in view, whether or not it still ranks."""
+    by_id = {item.id: item for item in candidates}
+    own_facts = {item.id: item for item in organizations}
+    extras: dict[int, list[Match]] = {}
+    for organization_id, own in feedback.items():
+        organization = own_facts.get(organization_id)
+        if organization is None or organization_id not in results or not own.saved:
+            continue
+        missing = own.saved - set(results.partner_ids(organization_id))
+        found = [
+            score_pair(organization, by_id[partner_id], corpus=corpus, feedback=own)
+            for partner_id in sorted(missing)
+            if partner_id in by_id
+        ]
+        if found:
+            extras[organization_id] = sorted(found, key=lambda m: (-m.score, m.partner_id))
+    return extras
 
 
 def suggestions_compute_all(
@@ -339,15 +398,14 @@ def suggestions_compute_all(
         progress("load", len(facts), len(facts))
     suggestable = suggestable_organization_ids()
     candidates = [item for item in facts if item.id in suggestable]
-    results = suggest(
-        facts,
-        candidates,
-        top=SUGGESTIONS_KEPT,
-        feedback=feedback_map(),
-        corpus=Corpus.build(facts),
+    feedback = feedback_map()
+    corpus = Corpus.build(facts)
+    results = suggest(facts, candidates, top=SUGGESTIONS_KEPT, feedback=feedback, corpus=corpus)
+    extras = _saved_beyond(
+        results, organizations=facts, candidates=candidates, feedback=feedback, corpus=corpus
     )
     clock.lap("score")
-    expected = results.count()
+    expected = results.count() + sum(len(found) for found in extras.values())
     stored = 0
 
     def stored_batch(count: int) -> None:
@@ -356,7 +414,7 @@ def suggestions_compute_all(
         if progress:
             progress("store", stored, expected)
 
-    count = _store(results=results, replace=None, progress=stored_batch)
+    count = _store(results=results, extras=extras, replace=None, progress=stored_batch)
     clock.lap("store")
     return ComputeReport(
         organizations=len(facts),
@@ -386,15 +444,14 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
             if item.id in suggestable
         ]
         clock.lap("load")
-        results = suggest(
-            own,
-            candidates,
-            top=SUGGESTIONS_KEPT,
-            feedback=feedback_map(organization_ids=organization_ids),
-            corpus=_prepared.corpus_for(candidates),
+        feedback = feedback_map(organization_ids=organization_ids)
+        corpus = _prepared.corpus_for(candidates)
+        results = suggest(own, candidates, top=SUGGESTIONS_KEPT, feedback=feedback, corpus=corpus)
+        extras = _saved_beyond(
+            results, organizations=own, candidates=candidates, feedback=feedback, corpus=corpus
         )
     clock.lap("score")
-    count = _store(results=results, replace=sorted(organization_ids))
+    count = _store(results=results, extras=extras, replace=sorted(organization_ids))
     clock.lap("store")
     return ComputeReport(
         organizations=len(own), candidates=len(candidates), suggestions=count, seconds=clock.laps

@@ -16,6 +16,7 @@ from matchmaking.models import (
     SuggestionFeedback,
     Visibility,
 )
+from matchmaking.services import suggestions as suggestions_service
 from matchmaking.services.suggestions import (
     suggestion_dismiss,
     suggestion_save,
@@ -249,6 +250,24 @@ def test_saving_marks_the_card_and_the_saved_filter_shows_only_saved(market, cli
 
     client.post(reverse("matchmaking:suggestion_feedback", args=[market["provider"].pk, "unsave"]))
     assert _shown(client, "?saved=on") == []
+
+
+@pytest.mark.parametrize("recompute", ["everyone", "one"])
+def test_a_saved_partner_beyond_the_kept_list_stays_under_saved(
+    market, client, monkeypatch, recompute
+):
+    exporter, good = market["exporter"], market["good"]
+    suggestion_save(organization=exporter, partner=good, by=market["exporter_owner"])
+    monkeypatch.setattr(suggestions_service, "SUGGESTIONS_KEPT", 1)
+    if recompute == "everyone":
+        suggestions_compute_all()
+    else:
+        suggestions_compute_for(organization_ids=[exporter.pk])
+
+    # The best partner keeps the one place; the saved one follows it.
+    assert partner_ids(exporter) == [market["best"].pk, good.pk]
+    client.force_login(market["exporter_owner"])
+    assert _shown(client, "?saved=on") == [good.pk]
 
 
 def test_feedback_needs_a_member_of_the_organization(market):
