@@ -97,7 +97,14 @@ def _send(*, request: MeetingRequest, state: str, user, organization, other) -> 
             "other": other,
             "url": _absolute_url(_detail_path(request, language)),
             "times": meeting_times_parse(request.proposed_times),
+            "step_note": _step_note(request, state),
         }
         subject = render_to_string("matchmaking/email/meeting_request_subject.txt", context)
         body = render_to_string("matchmaking/email/meeting_request_body.txt", context)
     send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _step_note(request: MeetingRequest, state: str) -> str:
+    """The note of the newest step into `state` (a counter-proposal's, say); "" if none."""
+    step = request.events.filter(state=state).order_by("-created_at", "-pk").first()
+    return step.note if step is not None else ""

@@ -655,6 +655,20 @@ def test_every_other_transition_notifies_the_other_side_once(
     )
 
 
+def test_the_counter_proposal_mail_carries_its_note_and_times(
+    pending, exporter_user, platform_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_request_counter(
+            request=pending, by=platform_user, proposed_times=[in_days(8)], note="下周三上午更方便"
+        )
+    [mail] = mailoutbox
+    assert mail.to == [exporter_user.email]
+    assert "下周三上午更方便" in mail.body
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    assert in_days(8).astimezone(beijing).strftime("%Y-%m-%d %H:%M") in mail.body
+
+
 def test_a_refused_transition_notifies_nobody(
     pending, exporter_user, mailoutbox, django_capture_on_commit_callbacks
 ):
