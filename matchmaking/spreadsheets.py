@@ -92,6 +92,9 @@ class Column:
     required: bool = False
     choices: type[TextChoices] | None = None
     is_list: bool = False
+    # Added to the template later: a file made from an older template may leave the column
+    # out, and its rows then leave the field as it is.
+    optional: bool = False
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -253,6 +256,7 @@ COLUMNS: tuple[Column, ...] = (
         "Sales channels the platform offers merchants (codes), separated by spaces or commas.",
         choices=Channel,
         is_list=True,
+        optional=True,
     ),
     _profile(
         "merchant_min_volume_band",
@@ -332,7 +336,9 @@ def _header(cells: Sequence) -> list[str]:
         raise SpreadsheetError(
             _("The first row must name the columns, as in the template; it is empty.")
         )
-    missing = [name for name in COLUMN_NAMES if name not in names]
+    missing = [
+        name for name in COLUMN_NAMES if name not in names and not COLUMNS_BY_NAME[name].optional
+    ]
     unknown = [name or _("(empty)") for name in names if name not in COLUMNS_BY_NAME]
     repeated = sorted({name for name in names if name and names.count(name) > 1})
     problems = []

@@ -197,7 +197,9 @@ def _profile_part(
     for column in COLUMNS:
         if column.fields == (ORGANIZATION,):
             continue
-        text = values[column.name]
+        text = values.get(column.name)
+        if text is None:
+            continue  # an optional column the file leaves out: the field stays as it is
         if kind in PROFILE_KINDS and kind not in column.kinds:
             if text:
                 reasons.append(

@@ -177,6 +177,20 @@ def test_only_platforms_offer_sales_channels_and_only_known_ones(bureau_staff, t
     }
 
 
+def test_a_file_from_the_older_template_without_sales_channels_keeps_them(bureau_staff, taxonomy):
+    run_import(xlsx_file([platform_row(1)]), by=bureau_staff)
+    older = [name for name in COLUMN_NAMES if name != "channels_offered"]
+    changed = platform_row(1, incentives_zh="前六个月免佣金")
+    del changed["channels_offered"]
+
+    report = run_import(csv_file([changed], header=older), by=bureau_staff)
+
+    assert (report.updated, report.rejected) == (1, 0)
+    profile = Profile.objects.get(organization__credit_code=code(1))
+    assert profile.incentives_zh == "前六个月免佣金"
+    assert profile.channels_offered == ["marketplace", "b2b"]
+
+
 # --- Idempotence ------------------------------------------------------------------------------
 
 
