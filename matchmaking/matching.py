@@ -803,7 +803,7 @@ _BAND, _CERTIFICATION, _BRAND, _OTHER_REQUIREMENT = range(4)
 # Where a reason's facts come from: code, requirement or word columns, or the Facts alone.
 _CODES, _REQUIREMENT_CODES, _WORDS, _FROM_FACTS = range(4)
 _YOU, _THEM = 0, 1
-_REASON_CHUNK_PAIRS = 50_000  # bounds the memory of the shared-code products
+_REASON_CHUNK_PAIRS = 20_000  # bounds the memory of the shared-code products
 _FACT_KEYS = {
     REASON_HS_HEADING: "headings",
     REASON_HS_CHAPTER: "chapters",
@@ -869,7 +869,6 @@ class _ReasonTable:
         self.names = names  # the values of code, requirement and word columns
         self._parts: list[tuple] = []
         self._fact_parts: list[np.ndarray] = []
-        self._fact_size = 0
 
     def add(
         self,
@@ -884,44 +883,51 @@ class _ReasonTable:
         pairs[0]: weights at most 1e-12 dropped, the rest capped at 1. `facts` = (indptr,
         columns) per pair of the chunk, the columns in the order they are to be shown."""
         keep = np.flatnonzero(weight > 1e-12)
-        starts = ends = np.zeros(len(keep), dtype=np.int64)
+        lengths = np.zeros(len(keep), dtype=np.int32)
         if facts is not None:
+            # The kept pairs' facts, appended in entry order (so each entry's facts follow
+            # those of the entry added before it).
             indptr, columns = facts
-            lengths = indptr[keep + 1] - indptr[keep]
+            lengths = (indptr[keep + 1] - indptr[keep]).astype(np.int32)
             picked = np.repeat(indptr[keep] - np.cumsum(lengths) + lengths, lengths)
             picked += np.arange(int(lengths.sum()))
-            self._fact_parts.append(columns[picked].astype(np.int64))
-            ends = self._fact_size + np.cumsum(lengths)
-            starts = ends - lengths
-            self._fact_size += int(lengths.sum())
-        kinds = np.full(len(keep), REASON_KINDS.index(kind))
-        sides = np.full(len(keep), side)
-        sources = np.full(len(keep), source)
-        values = np.minimum(weight[keep], 1.0)
-        self._parts.append((pairs[keep], kinds, sides, values, sources, starts, ends))
+            self._fact_parts.append(columns[picked].astype(np.int32))
+        codes = np.array([REASON_KINDS.index(kind), side, source], dtype=np.int8)
+        self._parts.append(
+            (
+                pairs[keep].astype(np.int32),
+                np.broadcast_to(codes, (len(keep), 3)),
+                np.minimum(weight[keep], 1.0),
+                lengths,
+            )
+        )
 
     def finish(self) -> None:
         """Order the entries by pair (ties in the order they were added), and their facts
         with them, so that one pair's entries and facts are two ranges of arrays."""
-        empty = np.zeros(0, dtype=np.int64)
-        parts = [np.concatenate(column) for column in zip(*self._parts, strict=True)]
-        pair, kind, side, weight, source, start, end = parts or [empty] * 7
-        columns = np.concatenate(self._fact_parts) if self._fact_parts else empty
+        # Compact on purpose: two million reasons on a full recompute, and the table lives
+        # until every Match is read (see reasons()).
+        if self._parts:
+            pair, codes, weight, lengths = (
+                np.concatenate(column) for column in zip(*self._parts, strict=True)
+            )
+        else:
+            pair, codes = np.zeros(0, np.int32), np.zeros((0, 3), np.int8)
+            weight, lengths = np.zeros(0), np.zeros(0, np.int32)
+        columns = np.concatenate(self._fact_parts) if self._fact_parts else np.zeros(0, np.int32)
+        self._parts, self._fact_parts = [], []
+        start = np.cumsum(lengths, dtype=np.int64) - lengths
         order = np.argsort(pair, kind="stable")
-        start, end = start[order], end[order]
-        lengths = end - start
+        start, lengths = start[order], lengths[order]
         # Each entry's facts, gathered in the new order: fact i of entry e sits at
         # start[e] + i before, at fact_start[e] + i after.
         self.fact_start = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(lengths, out=self.fact_start[1:])
         offsets = np.arange(self.fact_start[-1]) - np.repeat(self.fact_start[:-1], lengths)
-        self.fact_columns = columns[np.repeat(start, lengths) + offsets].astype(np.int32)
-        # Compact on purpose: the table lives until every Match is read (see reasons()).
-        self.fields = np.stack([kind[order], side[order], source[order], lengths], axis=1)
-        self.fields = self.fields.astype(np.int32)
+        self.fact_columns = columns[np.repeat(start, lengths) + offsets]
+        self.fields = np.column_stack([codes[order].astype(np.int32), lengths])
         self.weight = weight[order]
         self.indptr = np.searchsorted(pair[order], np.arange(self.pairs + 1))
-        self._parts, self._fact_parts = [], []
 
     def reasons(self, pair: int, exporter: Facts, partner: Facts) -> list[Reason]:
         """The Reason objects of one pair (without the quality reasons). Reads three ranges
@@ -1492,7 +1498,8 @@ class _Direction:
         # One more than kept, in case the organization itself is among the candidates.
         wanted = min(self.keep + 1, block.shape[1])
         if wanted < block.shape[1]:
-            positions = np.argpartition(-block, wanted - 1, axis=1)[:, :wanted]
+            # A copy: the slice would keep the whole block's partition alive.
+            positions = np.argpartition(-block, wanted - 1, axis=1)[:, :wanted].copy()
         else:
             positions = np.broadcast_to(np.arange(block.shape[1]), block.shape)
         values = np.take_along_axis(block, positions, axis=1)

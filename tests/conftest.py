@@ -80,6 +80,15 @@ def _isolated_cache(settings, worker_id):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_prepared_facts(monkeypatch):
+    """The process's copy of the matching facts (matchmaking.services.suggestions) starts
+    empty in every test: a rolled-back test may leave ids and timestamps it no longer has."""
+    from matchmaking.services import suggestions
+
+    monkeypatch.setattr(suggestions, "_prepared", suggestions._PreparedFactsCache())
+
+
 @pytest.fixture
 def organization(db):
     return OrganizationFactory()

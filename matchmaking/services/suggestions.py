@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -185,32 +186,64 @@ def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
 
 
 class _PreparedFactsCache:
-    """This process's copy of the prepared facts, and one Corpus over them.
+    """This process's copy of every organization's prepared facts, and one Corpus over them.
 
     Recomputing one organization must read every candidate's facts. Decoding thousands of JSON
     rows and encoding them against a fresh Corpus each time cost about a second against 10,000
-    exporters; here only the rows prepared since the last call are read again (one cheap query
-    of their timestamps tells which), and the Corpus, which remembers each candidate's encoded
-    rows while its facts stay equal, is kept. Its IDF is rebuilt when a tenth of the facts
-    changed since it was built. One lock: the Corpus's encoder is not thread-safe.
+    exporters; here only the rows prepared since the last call are read again (a query of the
+    rows newer than the newest seen, and a count, tell which), and the Corpus, which remembers
+    each organization's encoded rows while its facts stay equal, is kept. Its IDF is over
+    everyone, as in the nightly run, and rebuilt when a tenth of the facts changed since it was
+    built. One lock: the Corpus's encoder is not thread-safe.
     """
 
     REBUILD_SHARE = 0.1
+    # Activity is counted in days: reading every organization's last change once in a few
+    # minutes is enough (an organization's own facts are prepared afresh before its recompute).
+    ACTIVITY_SECONDS = 300
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.facts: dict[int, Facts] = {}
         self.stamps: dict[int, object] = {}
+        self.newest_stamp = None
         self.corpus: Corpus | None = None
         self.changed_since_corpus = 0
+        self.activity: dict[int, int] = {}
+        self.activity_read_at: float | None = None
 
-    def candidates(self, kinds: Iterable[str]) -> list[Facts]:
-        current = dict(
-            MatchingFacts.objects.filter(kind__in=set(kinds)).values_list(
-                "organization_id", "prepared_at"
+    def activity_days(self) -> dict[int, int]:
+        now = time.monotonic()
+        if self.activity_read_at is None or now - self.activity_read_at > self.ACTIVITY_SECONDS:
+            self.activity = activity_days(organization_ids=None)
+            self.activity_read_at = now
+        return self.activity
+
+    def _current_stamps(self) -> dict[int, object]:
+        """organization id -> prepared_at of every prepared row. After the first call only the
+        rows prepared since the newest stamp seen are read, with a count that tells when rows
+        went away (then everything is read again)."""
+        rows = MatchingFacts.objects.all()
+        if self.newest_stamp is not None:
+            newer = dict(
+                rows.filter(prepared_at__gt=self.newest_stamp).values_list(
+                    "organization_id", "prepared_at"
+                )
             )
-        )
+            current = {**self.stamps, **newer}
+            if rows.count() == len(current):
+                self.newest_stamp = max(newer.values(), default=self.newest_stamp)
+                return current
+        current = dict(rows.values_list("organization_id", "prepared_at"))
+        self.newest_stamp = max(current.values(), default=None)
+        return current
+
+    def refresh(self) -> None:
+        """Read the rows prepared (or gone) since the last call."""
+        current = self._current_stamps()
         stale = [pk for pk, stamp in current.items() if self.stamps.get(pk) != stamp]
+        for pk in set(self.stamps) - set(current):
+            del self.stamps[pk], self.facts[pk]
         for start in range(0, len(stale), WRITE_BATCH):
             for pk, stamp, data in MatchingFacts.objects.filter(
                 organization_id__in=stale[start : start + WRITE_BATCH]
@@ -218,11 +251,14 @@ class _PreparedFactsCache:
                 self.facts[pk] = facts_from_json(data)
                 self.stamps[pk] = stamp
         self.changed_since_corpus += len(stale)
-        return [self.facts[pk] for pk in current if pk in self.facts]
 
-    def corpus_for(self, facts: list[Facts]) -> Corpus:
-        if self.corpus is None or self.changed_since_corpus > self.REBUILD_SHARE * len(facts):
-            self.corpus = Corpus.build(facts)
+    def candidates(self, kinds: Iterable[str]) -> list[Facts]:
+        kinds = set(kinds)
+        return [item for item in self.facts.values() if item.kind in kinds]
+
+    def corpus_for_everyone(self) -> Corpus:
+        if self.corpus is None or self.changed_since_corpus > self.REBUILD_SHARE * len(self.facts):
+            self.corpus = Corpus.build(list(self.facts.values()))
             self.changed_since_corpus = 0
         return self.corpus
 
@@ -436,8 +472,9 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
         return ComputeReport()
     kinds = set().union(*(partner_kinds(item.kind) for item in own))
     suggestable = suggestable_organization_ids()
-    activity = activity_days(organization_ids=None)
     with _prepared.lock:
+        _prepared.refresh()
+        activity = _prepared.activity_days()
         candidates = [
             _with_activity(item, activity)
             for item in _prepared.candidates(kinds)
@@ -445,7 +482,7 @@ def suggestions_compute_for(*, organization_ids: Iterable[int]) -> ComputeReport
         ]
         clock.lap("load")
         feedback = feedback_map(organization_ids=organization_ids)
-        corpus = _prepared.corpus_for(candidates)
+        corpus = _prepared.corpus_for_everyone()
         results = suggest(own, candidates, top=SUGGESTIONS_KEPT, feedback=feedback, corpus=corpus)
         extras = _saved_beyond(
             results, organizations=own, candidates=candidates, feedback=feedback, corpus=corpus
