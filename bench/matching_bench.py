@@ -212,7 +212,9 @@ def _write(wanted: dict, *, seed: int) -> None:
                 for country in countries[:3]:
                     if "overseas_warehouse" in document["services"]:
                         sites.append(Site(profile=profile, country_id=country, city="—"))
-                    if "logistics" in document["services"]:
+                    # A lane crosses a border (a check constraint, which PostgreSQL enforces
+                    # even with ignore_conflicts).
+                    if "logistics" in document["services"] and country != "CN":
                         lanes.append(
                             LogisticsLane(
                                 profile=profile, origin_id="CN", destination_id=country, mode="sea"

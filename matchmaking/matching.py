@@ -90,7 +90,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -469,24 +469,41 @@ def _prepare(exporters: Sequence[Facts], partners: Sequence[Facts], corpus: Corp
             (data, indices.astype(np.int64), indptr), shape=(len(pieces), max(widths[part], 1))
         )
 
-    exporter_csr = [csr(exporter_rows, part) for part in range(4)]
-    partner_csr = [csr(partner_rows, part) for part in range(6)]
-    # Products only meet the columns some exporter uses: the partners' dense matrices hold
-    # those rows alone (one exporter's recompute multiplies a few dozen rows, not the whole
-    # vocabulary), and the exporters' columns are numbered again to match.
-    used = [
-        np.unique(matrix.indices) if matrix.nnz else np.zeros(1, np.int64)
-        for matrix in exporter_csr
-    ]
-    meets = (0, 1, 2, 3, 0, 0)  # the exporter matrix each partner matrix is multiplied with
+    def exporter_matrices() -> tuple[list, list, list]:
+        found = [csr(exporter_rows, part) for part in range(4)]
+        # Products only meet the columns some exporter uses: the partners' dense matrices
+        # hold those rows alone (one exporter's recompute multiplies a few dozen rows, not
+        # the whole vocabulary), and the exporters' columns are numbered again to match.
+        used = [np.unique(m.indices) if m.nnz else np.zeros(1, np.int64) for m in found]
+        return (
+            found,
+            used,
+            [_renumbered(m, columns) for m, columns in zip(found, used, strict=True)],
+        )
+
+    def partner_matrices() -> tuple[list, list]:
+        found = [csr(partner_rows, part) for part in range(6)]
+        meets = (0, 1, 2, 3, 0, 0)  # the exporter matrix each partner matrix meets
+        dense = [
+            np.ascontiguousarray(matrix[:, used[meets[part]]].toarray().T)
+            for part, matrix in enumerate(found)
+        ]
+        return found, dense
+
+    # One organization's recomputes meet the same candidates again and again: the encoder
+    # keeps the last matrices built from the same encoded rows.
+    # (The vocabularies grow as organizations are encoded: the widths are part of the key.)
+    (exporter_csr, used, compact), build = encoder.assembled(
+        "exporters", widths, exporter_rows, exporter_matrices
+    )
+    (partner_csr, dense), _ = encoder.assembled(
+        "partners", (widths, build), partner_rows, partner_matrices
+    )
     code_names = list(encoder.codes.columns)
     requirement_names = list(encoder.requirement_codes.columns)
     return _Prepared(
-        *(_renumbered(matrix, columns) for matrix, columns in zip(exporter_csr, used, strict=True)),
-        *(
-            np.ascontiguousarray(matrix[:, used[meets[part]]].toarray().T)
-            for part, matrix in enumerate(partner_csr)
-        ),
+        *compact,
+        *dense,
         np.array([row[6] for row in partner_rows]),
         np.array([row[7] for row in partner_rows]),
         np.array([row[4] for row in exporter_rows]),
@@ -565,6 +582,32 @@ class _Encoder:
         self.words = _Vocabulary()
         self.words.columns = dict(corpus.index)
         self.remembered: dict[tuple[str, int], tuple[Facts, tuple]] = {}
+        # The last few assembled matrices: (name, depends on, rows, value, build number).
+        self._assembled: list[tuple[str, object, list, object, int]] = []
+        self._builds = 0
+
+    ASSEMBLED_KEPT = 4  # an exporter's and a platform's recompute each use two
+
+    def assembled(
+        self, name: str, depends_on: object, rows: list, build: Callable[[], object]
+    ) -> tuple[object, int]:
+        """(build(), its build number), or the ones built before under `name` when
+        `depends_on` is equal and `rows` are the very same encoded rows (compared by
+        identity: a remembered row is the same object)."""
+        for at, (kept_name, kept_on, kept_rows, value, number) in enumerate(self._assembled):
+            if (
+                kept_name == name
+                and kept_on == depends_on
+                and len(kept_rows) == len(rows)
+                and all(a is b for a, b in zip(kept_rows, rows, strict=True))
+            ):
+                self._assembled.append(self._assembled.pop(at))
+                return value, number
+        self._builds += 1
+        value = build()
+        self._assembled.append((name, depends_on, rows, value, self._builds))
+        del self._assembled[: -self.ASSEMBLED_KEPT]
+        return value, self._builds
 
     def _recall(self, role: str, item: Facts) -> tuple | None:
         found = self.remembered.get((role, item.id))
