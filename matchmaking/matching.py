@@ -481,24 +481,21 @@ def _prepare(exporters: Sequence[Facts], partners: Sequence[Facts], corpus: Corp
             [_renumbered(m, columns) for m, columns in zip(found, used, strict=True)],
         )
 
-    def partner_matrices() -> tuple[list, list]:
-        found = [csr(partner_rows, part) for part in range(6)]
-        meets = (0, 1, 2, 3, 0, 0)  # the exporter matrix each partner matrix meets
-        dense = [
-            np.ascontiguousarray(matrix[:, used[meets[part]]].toarray().T)
-            for part, matrix in enumerate(found)
-        ]
-        return found, dense
+    def partner_matrices() -> list:
+        return [csr(partner_rows, part) for part in range(6)]
 
     # One organization's recomputes meet the same candidates again and again: the encoder
     # keeps the last matrices built from the same encoded rows.
     # (The vocabularies grow as organizations are encoded: the widths are part of the key.)
-    (exporter_csr, used, compact), build = encoder.assembled(
+    exporter_csr, used, compact = encoder.assembled(
         "exporters", widths, exporter_rows, exporter_matrices
     )
-    (partner_csr, dense), _ = encoder.assembled(
-        "partners", (widths, build), partner_rows, partner_matrices
-    )
+    partner_csr = encoder.assembled("partners", widths, partner_rows, partner_matrices)
+    meets = (0, 1, 2, 3, 0, 0)  # the exporter matrix each partner matrix meets
+    dense = [
+        np.ascontiguousarray(matrix[:, used[meets[part]]].toarray().T)
+        for part, matrix in enumerate(partner_csr)
+    ]
     code_names = list(encoder.codes.columns)
     requirement_names = list(encoder.requirement_codes.columns)
     return _Prepared(
@@ -582,19 +579,18 @@ class _Encoder:
         self.words = _Vocabulary()
         self.words.columns = dict(corpus.index)
         self.remembered: dict[tuple[str, int], tuple[Facts, tuple]] = {}
-        # The last few assembled matrices: (name, depends on, rows, value, build number).
-        self._assembled: list[tuple[str, object, list, object, int]] = []
-        self._builds = 0
+        # The last few assembled matrices: (name, depends on, rows, value).
+        self._assembled: list[tuple[str, object, list, object]] = []
 
     ASSEMBLED_KEPT = 4  # an exporter's and a platform's recompute each use two
 
     def assembled(
         self, name: str, depends_on: object, rows: list, build: Callable[[], object]
-    ) -> tuple[object, int]:
-        """(build(), its build number), or the ones built before under `name` when
-        `depends_on` is equal and `rows` are the very same encoded rows (compared by
-        identity: a remembered row is the same object)."""
-        for at, (kept_name, kept_on, kept_rows, value, number) in enumerate(self._assembled):
+    ) -> object:
+        """build(), or what it built before under `name` when `depends_on` is equal and
+        `rows` are the very same encoded rows (compared by identity: a remembered row is the
+        same object)."""
+        for at, (kept_name, kept_on, kept_rows, value) in enumerate(self._assembled):
             if (
                 kept_name == name
                 and kept_on == depends_on
@@ -602,12 +598,11 @@ class _Encoder:
                 and all(a is b for a, b in zip(kept_rows, rows, strict=True))
             ):
                 self._assembled.append(self._assembled.pop(at))
-                return value, number
-        self._builds += 1
+                return value
         value = build()
-        self._assembled.append((name, depends_on, rows, value, self._builds))
+        self._assembled.append((name, depends_on, rows, value))
         del self._assembled[: -self.ASSEMBLED_KEPT]
-        return value, self._builds
+        return value
 
     def _recall(self, role: str, item: Facts) -> tuple | None:
         found = self.remembered.get((role, item.id))
