@@ -1,9 +1,11 @@
-"""All WebSocket routes. Apps add theirs here (chat arrives with its issue)."""
+"""All WebSocket routes."""
 
 from django.urls import path
 
+from chat.consumers import ChatConsumer
 from config.health import HealthConsumer
 
 websocket_urlpatterns = [
     path("ws/health/", HealthConsumer.as_asgi()),
+    path("ws/chat/<int:conversation_id>/", ChatConsumer.as_asgi()),
 ]

@@ -1,0 +1,110 @@
+"""Counters the consumer keeps in the Django cache: connections per user, presence, the message
+rate. The cache is shared by every server process on Redis (and per process on the local-memory
+default), so the limits hold across processes.
+
+Every counter expires: a process that crashes never decrements its counts, and expiry is what
+clears them. Live sockets renew their counts on every frame they receive: clients send a "ping"
+every 30 seconds or so, well within CHAT_PRESENCE_TTL.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_connections_per_user() -> int:
+    return setting("CHAT_MAX_CONNECTIONS_PER_USER", 5)
+
+
+def messages_per_second() -> int:
+    return setting("CHAT_MESSAGES_PER_SECOND", 5)
+
+
+def max_frame_bytes() -> int:
+    return setting("CHAT_MAX_FRAME_BYTES", 32 * 1024)
+
+
+def presence_ttl() -> int:
+    return setting("CHAT_PRESENCE_TTL", 90)
+
+
+async def _increment(key: str, timeout: int) -> int:
+    await cache.aadd(key, 0, timeout)
+    try:
+        return await cache.aincr(key)
+    except ValueError:  # expired between add and incr
+        await cache.aset(key, 1, timeout)
+        return 1
+
+
+async def _decrement(key: str) -> int:
+    try:
+        count = await cache.adecr(key)
+    except ValueError:  # already expired: nothing left to count
+        return 0
+    if count <= 0:
+        await cache.adelete(key)
+    return count
+
+
+def _connections_key(user_id: int) -> str:
+    return f"chat:connections:{user_id}"
+
+
+async def connection_open(user_id: int) -> bool:
+    """Count a new socket of the user; False (and not counted) when they are at the limit."""
+    key = _connections_key(user_id)
+    if await _increment(key, presence_ttl()) > max_connections_per_user():
+        await _decrement(key)
+        return False
+    return True
+
+
+async def connection_close(user_id: int) -> None:
+    await _decrement(_connections_key(user_id))
+
+
+def _presence_key(conversation_id: int, user_id: int) -> str:
+    return f"chat:presence:{conversation_id}:{user_id}"
+
+
+async def presence_join(conversation_id: int, user_id: int) -> bool:
+    """Count one more socket of the user in the conversation; True when it is their first."""
+    return await _increment(_presence_key(conversation_id, user_id), presence_ttl()) == 1
+
+
+async def presence_leave(conversation_id: int, user_id: int) -> bool:
+    """Count one socket fewer; True when it was their last."""
+    return await _decrement(_presence_key(conversation_id, user_id)) <= 0
+
+
+async def presence_online(conversation_id: int, user_ids: list[int]) -> set[int]:
+    """Which of `user_ids` have a socket open in the conversation."""
+    keys = {_presence_key(conversation_id, user_id): user_id for user_id in user_ids}
+    found = await cache.aget_many(list(keys))
+    return {keys[key] for key, count in found.items() if count and count > 0}
+
+
+async def renew(conversation_id: int, user_id: int) -> None:
+    """Push back the expiry of a live socket's counts."""
+    ttl = presence_ttl()
+    await cache.atouch(_connections_key(user_id), ttl)
+    await cache.atouch(_presence_key(conversation_id, user_id), ttl)
+
+
+async def message_allowed(user_id: int) -> bool:
+    """Whether the user may send one more message this second (a fixed one-second window,
+    shared by all their sockets)."""
+    window = int(time.time())
+    count = await _increment(f"chat:rate:{user_id}:{window}", 2)
+    return count <= messages_per_second()
+
+
+async def typing_allowed(user_id: int, conversation_id: int) -> bool:
+    """At most one typing notice per user and conversation per second."""
+    return await cache.aadd(f"chat:typing:{conversation_id}:{user_id}", 1, 1)
