@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.selectors import membership_get
+from chat.models import ConversationKind
+from chat.services import conversation_open
 from matchmaking import emails
 from matchmaking.models import (
     MeetingDeclineReason,
@@ -282,7 +284,8 @@ def meeting_request_accept(
     *, request: MeetingRequest, by: User, time: datetime.datetime | None = None
 ) -> MeetingRequest:
     """The awaited side accepts, picking one of the proposed times (optional: the two may
-    settle the time later). The other side's contact persons become visible to it."""
+    settle the time later). The other side's contact persons become visible to it, and the two
+    organizations get their conversation (one per pair, kept for later meetings)."""
     request = _locked_open(request)
     side = _require_turn(request, by)
     agreed = None
@@ -303,7 +306,18 @@ def meeting_request_accept(
         user=by,
         proposed_times=[agreed.astimezone(datetime.UTC).isoformat()] if agreed else [],
     )
+    conversation_open(
+        kind=ConversationKind.PAIR,
+        organizations=[request.requester, request.receiver],
+        source=pair_conversation_source(request.requester_id, request.receiver_id),
+    )
     return request
+
+
+def pair_conversation_source(first_id: int, second_id: int) -> str:
+    """The chat `source` of two organizations' conversation, whichever asked whom."""
+    low, high = sorted((first_id, second_id))
+    return f"matchmaking.pair:{low}-{high}"
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Notification, OrganizationKind, VerificationState
 from accounts.selectors import notification_text
+from chat.models import Conversation, ConversationKind
 from matchmaking.models import (
     MeetingDeclineReason,
     MeetingOutcome,
@@ -424,6 +425,23 @@ def test_a_counter_proposal_passes_the_turn_and_restarts_the_clock(
     accepted = meeting_request_accept(request=countered, by=exporter_user, time=new_time)
     assert accepted.state == MeetingState.ACCEPTED
     assert accepted.agreed_time == new_time
+
+
+def test_accepting_opens_one_conversation_for_the_two_organizations(
+    pending, exporter, platform, exporter_user, platform_user
+):
+    meeting_request_accept(request=pending, by=platform_user)
+    conversation = Conversation.objects.get()
+    assert conversation.kind == ConversationKind.PAIR
+    participants = conversation.participants.values_list("organization_id", flat=True)
+    assert sorted(participants) == sorted([exporter.pk, platform.pk])
+
+    # Later, the platform asks the exporter: the two keep talking in the same conversation.
+    again = meeting_request_create(
+        requester=platform, receiver=exporter, by=platform_user, proposed_times=[in_days(9)]
+    )
+    meeting_request_accept(request=again, by=exporter_user)
+    assert list(Conversation.objects.all()) == [conversation]
 
 
 def test_a_counter_proposal_needs_a_time(pending, platform_user):
