@@ -173,6 +173,15 @@ else:
 MEETING_EXPIRY_DAYS = int(os.environ.get("MEETING_EXPIRY_DAYS", "14"))
 MEETING_PENDING_LIMIT = int(os.environ.get("MEETING_PENDING_LIMIT", "10"))
 
+# Chat limits (chat/limits.py): message length in characters, the largest WebSocket frame,
+# messages per user per second, open sockets per user, and how long presence and socket
+# counts live in the cache without a ping.
+CHAT_MESSAGE_MAX_LENGTH = int(os.environ.get("CHAT_MESSAGE_MAX_LENGTH", "4000"))
+CHAT_MAX_FRAME_BYTES = int(os.environ.get("CHAT_MAX_FRAME_BYTES", "32768"))
+CHAT_MESSAGES_PER_SECOND = int(os.environ.get("CHAT_MESSAGES_PER_SECOND", "5"))
+CHAT_MAX_CONNECTIONS_PER_USER = int(os.environ.get("CHAT_MAX_CONNECTIONS_PER_USER", "5"))
+CHAT_PRESENCE_TTL = int(os.environ.get("CHAT_PRESENCE_TTL", "90"))
+
 # Background jobs: inline after commit by default; a database-backed worker in production.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
 TASKS = {
