@@ -1,7 +1,7 @@
 """The matching engine: reciprocal, explained partner suggestions over plain data (no ORM).
 
 Callers (matchmaking.selectors.matching) turn profiles into `Facts`; this module scores pairs and
-explains them. It imports numpy, scipy and the project's tokenizer, nothing else of ours.
+explains them. It imports numpy, scipy, OpenCC and the project's tokenizer, nothing else of ours.
 
 Who meets whom
     Exporters meet platforms and service providers; platforms and providers meet exporters. Every
@@ -94,6 +94,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import opencc
 from scipy import sparse
 
 from search.analysis import segment
@@ -176,6 +177,7 @@ TEXT_WORDS_SHOWN = 5
 _SCORE_BLOCK_ROWS = 250  # exporters per block: its scores stay in the cache
 _EXTRA_CANDIDATES = 30  # kept beyond `top` per organization, for the exposure cap to fall back on
 
+_SIMPLIFIED = opencc.OpenCC("t2s")
 _SPACE_RE = re.compile(r"\s+")
 _HAN_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 
@@ -262,14 +264,15 @@ class Match:
 
 
 def text_tokens(*texts: str) -> tuple[str, ...]:
-    """Tokens of the texts: NFKC (full-width == half-width), whitespace collapsed (and removed
-    between Chinese characters, where it is only layout), casefolded, then segmented by
+    """Tokens of the texts: NFKC (full-width == half-width), traditional Chinese characters
+    written as simplified (傢俱 == 家具; OpenCC's t2s), whitespace collapsed (and removed between
+    Chinese characters, where it is only layout), casefolded, then segmented by
     search.analysis.segment. Callers store the result: segmentation is the slow part."""
     tokens: list[str] = []
     for text in texts:
         if not text:
             continue
-        text = unicodedata.normalize("NFKC", text)
+        text = _SIMPLIFIED.convert(unicodedata.normalize("NFKC", text))
         text = _HAN_GAP_RE.sub("", _SPACE_RE.sub(" ", text).strip()).casefold()
         tokens.extend(segment(text))
     return tuple(tokens)

@@ -69,15 +69,23 @@ class SuggestionError(Exception):
 _FACT_FIELDS = tuple(field.name for field in dataclasses.fields(Facts))
 
 
+# Bumped when the way facts are prepared changes, so that rows prepared the old way count as
+# stale (2: traditional Chinese converted to simplified before segmenting).
+FACTS_FORMAT = 2
+
+
 def facts_to_json(facts: Facts) -> dict:
     values = ((name, getattr(facts, name)) for name in _FACT_FIELDS)
     return {
-        name: sorted(value)
-        if isinstance(value, frozenset)
-        else list(value)
-        if isinstance(value, tuple)
-        else value
-        for name, value in values
+        "format": FACTS_FORMAT,
+        **{
+            name: sorted(value)
+            if isinstance(value, frozenset)
+            else list(value)
+            if isinstance(value, tuple)
+            else value
+            for name, value in values
+        },
     }
 
 
@@ -93,6 +101,7 @@ def facts_from_json(data: dict) -> Facts:
             if name == "tokens"
             else value
             for name, value in data.items()
+            if name != "format"
         }
     )
 
@@ -159,8 +168,8 @@ def matching_facts_refresh(*, organization_ids: Iterable[int] | None = None) -> 
 def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
     """Every matching organization's facts, and how many had to be prepared now.
 
-    Prepared facts are reused while they are current: same profile data version, no post
-    changed since they were prepared (a change prepares them at once, after its commit; this
+    Prepared facts are reused while they are current: same profile data version, prepared the
+    current way (FACTS_FORMAT), no post changed since they were prepared (a change prepares them at once, after its commit; this
     catches what a failed or delayed job missed). Segmenting texts is the slow part of loading,
     so a nightly recompute only pays for what changed. `rebuild` prepares everything again.
     How recently each organization was active is recomputed either way: it changes with time.
@@ -175,7 +184,11 @@ def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
         "organization_id", "data_version", "prepared_at", "facts"
     ).iterator(chunk_size=2000):
         posted = last_post.get(organization_id)
-        if current.get(organization_id) == version and (posted is None or posted <= prepared_at):
+        if (
+            current.get(organization_id) == version
+            and (posted is None or posted <= prepared_at)
+            and data.get("format") == FACTS_FORMAT
+        ):
             reused.append(facts_from_json(data))
     stale = set(current) - {item.id for item in reused}
     MatchingFacts.objects.exclude(organization_id__in=current).delete()

@@ -199,3 +199,34 @@ def test_width_case_and_spacing_do_not_change_results(words, gaps):
         id=2, kind=PLATFORM, headings=frozenset({"9403"}), tokens=text_tokens("家具 LED lamp")
     )
     assert score_pair(exporter, partner) == score_pair(other, partner)
+
+
+# Simplified words and their traditional writing (as a Taiwanese or Hong Kong profile would).
+TRADITIONAL = {
+    "家具": "傢俱",
+    "实木": "實木",
+    "茶叶": "茶葉",
+    "海外仓": "海外倉",
+    "灯具": "燈具",
+    "物流": "物流",
+    "跨境电商": "跨境電商",
+}
+
+
+@PROPERTY_SETTINGS
+@given(
+    st.lists(st.sampled_from([*TRADITIONAL, "LED", "9403"]), min_size=1, max_size=8),
+    st.lists(st.booleans(), min_size=8, max_size=8),
+)
+def test_traditional_writing_does_not_change_results(words, traditional):
+    simplified = " ".join(words)
+    mixed = " ".join(
+        TRADITIONAL.get(word, word) if traditional[i] else word for i, word in enumerate(words)
+    )
+    assert text_tokens(mixed) == text_tokens(simplified)
+    exporter = Facts(id=1, kind=EXPORTER, headings=frozenset({"9403"}), tokens=text_tokens(mixed))
+    same = Facts(id=1, kind=EXPORTER, headings=frozenset({"9403"}), tokens=text_tokens(simplified))
+    partner = Facts(
+        id=2, kind=PLATFORM, headings=frozenset({"9403"}), tokens=text_tokens("家具 海外仓 LED")
+    )
+    assert score_pair(exporter, partner) == score_pair(same, partner)

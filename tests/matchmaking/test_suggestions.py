@@ -18,6 +18,7 @@ from matchmaking.models import (
 )
 from matchmaking.services import suggestions as suggestions_service
 from matchmaking.services.suggestions import (
+    FACTS_FORMAT,
     suggestion_dismiss,
     suggestion_save,
     suggestions_compute_all,
@@ -375,3 +376,16 @@ def test_one_organizations_recompute_sees_a_candidate_that_changed_since(
     suggestions_compute_for(organization_ids=[exporter.pk])
 
     assert unrelated.pk in partner_ids(exporter)
+
+
+def test_facts_prepared_the_old_way_are_prepared_again(market):
+    suggestions_compute_all()
+    assert suggestions_compute_all().prepared == 0  # everything current: nothing prepared
+    row = MatchingFacts.objects.get(organization=market["exporter"])
+    old = {key: value for key, value in row.facts.items() if key != "format"}
+    MatchingFacts.objects.filter(pk=row.pk).update(facts=old)
+
+    report = suggestions_compute_all()
+
+    assert report.prepared == 1
+    assert MatchingFacts.objects.get(pk=row.pk).facts["format"] == FACTS_FORMAT
