@@ -14,8 +14,9 @@ Frames from the client (JSON objects):
 Frames to the client: {"type": "presence", "online": [user, ...]} once on connect;
 {"type": "message", "message"}, {"type": "update", "message"}; {"type": "read", "user_id",
 "id"}; {"type": "typing", "user"}; {"type": "join" | "leave", "user"} (chat.events describes
-the fields). Each message reaches a socket once, in id order: the consumer remembers the last id
-it relayed (`cursor`) and fetches from the database any message a broadcast skipped.
+the fields). Each message reaches a socket once (again only when the client resumes from an
+earlier id), in id order: the consumer remembers the last id it relayed (`cursor`) and fetches
+from the database any message a broadcast skipped.
 """
 
 import json

@@ -50,7 +50,8 @@ def _text_clean(text: str) -> str:
     breaks and tabs (NUL cannot even be stored by PostgreSQL)."""
     if not isinstance(text, str):
         raise ChatError(_("A message must be text."), "invalid")
-    text = text.strip()
+    # Line breaks as \n, whatever the client's system sends (\r is a control character).
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ChatError(_("A message cannot be empty."), "empty")
     limit = message_max_length()
@@ -61,7 +62,7 @@ def _text_clean(text: str) -> str:
         )
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         raise ChatError(_("The message contains characters that are not allowed."), "invalid")
-    return text.replace("\r\n", "\n")
+    return text
 
 
 def _client_id_clean(client_id: str) -> str:

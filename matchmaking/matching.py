@@ -174,7 +174,7 @@ COMPLETE_PROFILE = 80  # completeness from which it is a reason
 FEEDBACK_WEIGHT = 0.2
 TOP_SLOTS = 10  # the places the exposure cap guards
 TEXT_WORDS_SHOWN = 5
-_SCORE_BLOCK_ROWS = 250  # exporters per block: its scores stay in the cache
+_SCORE_BLOCK_ROWS = 250  # exporters per block: bounds the memory of its score arrays
 _EXTRA_CANDIDATES = 30  # kept beyond `top` per organization, for the exposure cap to fall back on
 
 _SIMPLIFIED = opencc.OpenCC("t2s")
@@ -592,7 +592,10 @@ class _Encoder:
     ) -> object:
         """build(), or what it built before under `name` when `depends_on` is equal and
         `rows` are the very same encoded rows (compared by identity: a remembered row is the
-        same object)."""
+        same object). One row is built afresh, not kept: cheap, and it would push out the
+        large candidate matrices (score_pair builds two)."""
+        if len(rows) <= 1:
+            return build()
         for at, (kept_name, kept_on, kept_rows, value) in enumerate(self._assembled):
             if (
                 kept_name == name
@@ -1290,6 +1293,9 @@ class Suggestions(Mapping):
         finally:
             if collecting:
                 gc.enable()
+
+    def __contains__(self, organization_id: object) -> bool:
+        return organization_id in self._plans  # without making its Matches
 
     def __iter__(self):
         return iter(self._plans)

@@ -9,6 +9,7 @@ indexing runs.
 """
 
 import dataclasses
+import datetime
 import json
 import logging
 import threading
@@ -169,9 +170,10 @@ def matching_facts_current(*, rebuild: bool = False) -> tuple[list[Facts], int]:
     """Every matching organization's facts, and how many had to be prepared now.
 
     Prepared facts are reused while they are current: same profile data version, prepared the
-    current way (FACTS_FORMAT), no post changed since they were prepared (a change prepares them at once, after its commit; this
-    catches what a failed or delayed job missed). Segmenting texts is the slow part of loading,
-    so a nightly recompute only pays for what changed. `rebuild` prepares everything again.
+    current way (FACTS_FORMAT), no post changed since they were prepared (a change prepares
+    them at once, after its commit; this catches what a failed or delayed job missed).
+    Segmenting texts is the slow part of loading, so a nightly recompute only pays for what
+    changed. `rebuild` prepares everything again.
     How recently each organization was active is recomputed either way: it changes with time.
     """
     if rebuild:
@@ -219,7 +221,6 @@ class _PreparedFactsCache:
         self.lock = threading.Lock()
         self.facts: dict[int, Facts] = {}
         self.stamps: dict[int, object] = {}
-        self.newest_stamp = None
         self.corpus: Corpus | None = None
         self.changed_since_corpus = 0
         self.activity: dict[int, int] = {}
@@ -232,24 +233,25 @@ class _PreparedFactsCache:
             self.activity_read_at = now
         return self.activity
 
+    # Rows are read again from this long before the newest stamp stored here: a row whose
+    # stamp (taken by matching_facts_refresh, from this machine's clock) is older than one
+    # already read may commit later.
+    STAMP_OVERLAP = datetime.timedelta(minutes=5)
+
     def _current_stamps(self) -> dict[int, object]:
-        """organization id -> prepared_at of every prepared row. After the first call only the
-        rows prepared since the newest stamp seen are read, with a count that tells when rows
-        went away (then everything is read again)."""
+        """organization id -> prepared_at of every prepared row. Once facts are stored here,
+        only rows stamped since the newest stored stamp (less STAMP_OVERLAP) are read, with a
+        count that tells when rows went away (then everything is read again)."""
         rows = MatchingFacts.objects.all()
-        if self.newest_stamp is not None:
+        if self.stamps:
+            since = max(self.stamps.values()) - self.STAMP_OVERLAP
             newer = dict(
-                rows.filter(prepared_at__gt=self.newest_stamp).values_list(
-                    "organization_id", "prepared_at"
-                )
+                rows.filter(prepared_at__gt=since).values_list("organization_id", "prepared_at")
             )
             current = {**self.stamps, **newer}
             if rows.count() == len(current):
-                self.newest_stamp = max(newer.values(), default=self.newest_stamp)
                 return current
-        current = dict(rows.values_list("organization_id", "prepared_at"))
-        self.newest_stamp = max(current.values(), default=None)
-        return current
+        return dict(rows.values_list("organization_id", "prepared_at"))
 
     def refresh(self) -> None:
         """Read the rows prepared (or gone) since the last call."""
@@ -430,6 +432,9 @@ def _saved_beyond(
         if organization is None or organization_id not in results or not own.saved:
             continue
         missing = own.saved - set(results.partner_ids(organization_id))
+        # score_pair knows the saved and dismissed partners only from `partners`.
+        known = sorted(pk for pk in own.saved | own.dismissed if pk in by_id)
+        own = dataclasses.replace(own, partners=tuple(by_id[pk] for pk in known))
         found = [
             score_pair(organization, by_id[partner_id], corpus=corpus, feedback=own)
             for partner_id in sorted(missing)

@@ -180,6 +180,14 @@ def test_invalid_texts_are_refused(text, code):
     assert Message.objects.count() == 0
 
 
+def test_windows_and_old_mac_line_breaks_are_stored_as_newlines():
+    pair = pair_conversation()
+    message, _ = message_send(
+        user=pair.alice, conversation=pair.conversation, text="第一行\r\n第二行\r第三行\r\n"
+    )
+    assert message.text == "第一行\n第二行\n第三行"
+
+
 def test_the_length_limit_is_a_setting(settings):
     settings.CHAT_MESSAGE_MAX_LENGTH = 10
     pair = pair_conversation()

@@ -2,7 +2,8 @@
 
 These are the engine's earlier, one-pair-at-a-time versions, kept here only to check the
 vectorized ones against: the reasons of one (exporter, partner) pair, and the greedy exposure
-cap. They are slow and plain on purpose.
+cap. They are slow and plain on purpose. (The quality reasons, per organization, are the
+engine's own.)
 """
 
 import math
@@ -12,18 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from matchmaking.matching import (
-    ACTIVE_DAYS,
     CHAPTER_CREDIT,
-    COMPLETE_PROFILE,
     COVERAGE_SHARE,
     EXPORTER,
     PARTNER_COVERAGE_SHARE,
     PLATFORM,
-    REASON_ACTIVITY,
     REASON_BRAND,
     REASON_CERTIFICATION,
     REASON_CHANNEL,
-    REASON_COMPLETENESS,
     REASON_HS_CHAPTER,
     REASON_HS_HEADING,
     REASON_LANE,
@@ -42,7 +39,7 @@ from matchmaking.matching import (
     Corpus,
     Facts,
     Reason,
-    _completeness,
+    _quality_reasons,
     _requirements,
 )
 
@@ -158,24 +155,6 @@ def pair_reasons(
     you.extend(_quality_reasons(partner, SIDE_YOU, weights_cache))
     them.extend(_quality_reasons(exporter, SIDE_THEM, weights_cache))
     return you, them
-
-
-def _quality_reasons(other: Facts, side: str, cache: dict) -> tuple[Reason, ...]:
-    """The other organization's complete profile and recent activity, once per organization
-    and side (the same Reason objects serve every pair: they are immutable)."""
-    key = ("quality", other.id, side)
-    found = cache.get(key)
-    if found is None:
-        found = []
-        if _completeness(other) >= COMPLETE_PROFILE:
-            value = 0.1 * _completeness(other) / 100
-            facts = {"completeness": int(other.completeness)}
-            found.append(Reason(REASON_COMPLETENESS, side, value, facts))
-        if other.active_days_ago is not None and other.active_days_ago <= ACTIVE_DAYS:
-            facts = {"days_ago": int(other.active_days_ago)}
-            found.append(Reason(REASON_ACTIVITY, side, 0.1, facts))
-        found = cache[key] = tuple(found)
-    return found
 
 
 def _cached_weights(item: Facts, corpus: Corpus, cache: dict) -> dict[str, float]:
