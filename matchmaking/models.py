@@ -722,6 +722,8 @@ class MatchingFacts(models.Model):
     class Meta:
         verbose_name = _("matching facts")
         verbose_name_plural = _("matching facts")
+        # One organization's recompute reads the rows prepared since its last look.
+        indexes = [models.Index(fields=["prepared_at"], name="matching_facts_prepared_idx")]
 
     def __str__(self) -> str:
         return f"{self.organization_id} v{self.data_version}"

@@ -221,6 +221,7 @@ class _PreparedFactsCache:
         self.lock = threading.Lock()
         self.facts: dict[int, Facts] = {}
         self.stamps: dict[int, object] = {}
+        self.full_read_at = 0.0
         self.corpus: Corpus | None = None
         self.changed_since_corpus = 0
         self.activity: dict[int, int] = {}
@@ -233,24 +234,25 @@ class _PreparedFactsCache:
             self.activity_read_at = now
         return self.activity
 
-    # Rows are read again from this long before the newest stamp stored here: a row whose
-    # stamp (taken by matching_facts_refresh, from this machine's clock) is older than one
-    # already read may commit later.
-    STAMP_OVERLAP = datetime.timedelta(minutes=5)
+    # Rows are read again from this long before the newest stamp stored here: a row stamped
+    # earlier than one already read may commit later (on SQLite, matching_facts_refresh stamps
+    # its rows before it gets the write lock; on PostgreSQL its advisory lock orders them).
+    # Stamps come from the web and worker machines' clocks, which must agree to this margin.
+    STAMP_OVERLAP = datetime.timedelta(seconds=10)
 
     def _current_stamps(self) -> dict[int, object]:
-        """organization id -> prepared_at of every prepared row. Once facts are stored here,
-        only rows stamped since the newest stored stamp (less STAMP_OVERLAP) are read, with a
-        count that tells when rows went away (then everything is read again)."""
+        """organization id -> prepared_at of the prepared rows. Between full reads (every
+        ACTIVITY_SECONDS) only the rows stamped since the newest stored stamp, less
+        STAMP_OVERLAP, are read (an index on prepared_at). A row deleted meanwhile stays here
+        until the next full read: harmless, as such an organization is no longer suggestable
+        and candidates are filtered by that."""
         rows = MatchingFacts.objects.all()
-        if self.stamps:
+        now = time.monotonic()
+        if self.stamps and now - self.full_read_at <= self.ACTIVITY_SECONDS:
             since = max(self.stamps.values()) - self.STAMP_OVERLAP
-            newer = dict(
-                rows.filter(prepared_at__gt=since).values_list("organization_id", "prepared_at")
-            )
-            current = {**self.stamps, **newer}
-            if rows.count() == len(current):
-                return current
+            newer = rows.filter(prepared_at__gt=since).values_list("organization_id", "prepared_at")
+            return {**self.stamps, **dict(newer)}
+        self.full_read_at = now
         return dict(rows.values_list("organization_id", "prepared_at"))
 
     def refresh(self) -> None:
