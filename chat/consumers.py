@@ -123,15 +123,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         if not self.joined:
             return
-        if not await self._still_member():
-            return
-        await limits.renew(self.conversation.pk, self.user.pk)
         try:
             content = json.loads(text_data or "")
         except ValueError:
             content = None
         if not isinstance(content, dict):
             content = {"type": None}
+        # A message's sender is checked by message_send itself (_on_message closes the socket
+        # when it refuses a non-member): one membership query on that path, not two.
+        if content.get("type") != "message" and not await self._still_member():
+            return
+        await limits.renew(self.conversation.pk, self.user.pk)
         # Errors read in the user's language (services translate with the active one).
         with translation.override(self.user.preferred_language):
             await self.receive_json(content)
@@ -164,6 +166,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 client_id=client_id,
             )
         except ChatError as error:
+            if error.code == "not_member":  # no longer taking part: as _still_member does
+                await self._leave()
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
             await self._error(client_id, error.code, error.message)
             return
         await self.send_json(

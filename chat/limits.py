@@ -12,25 +12,24 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-
-def setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+# The limits are settings (config/settings.py, from the environment), read at each use so
+# that tests and operators can change them.
 
 
 def max_connections_per_user() -> int:
-    return setting("CHAT_MAX_CONNECTIONS_PER_USER", 5)
+    return settings.CHAT_MAX_CONNECTIONS_PER_USER
 
 
 def messages_per_second() -> int:
-    return setting("CHAT_MESSAGES_PER_SECOND", 5)
+    return settings.CHAT_MESSAGES_PER_SECOND
 
 
 def max_frame_bytes() -> int:
-    return setting("CHAT_MAX_FRAME_BYTES", 32 * 1024)
+    return settings.CHAT_MAX_FRAME_BYTES
 
 
 def presence_ttl() -> int:
-    return setting("CHAT_PRESENCE_TTL", 90)
+    return settings.CHAT_PRESENCE_TTL
 
 
 async def _increment(key: str, timeout: int) -> int:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The default longest message, in characters (CHAT_MESSAGE_MAX_LENGTH overrides it).
+# The column's declared length; the limit enforced is settings.CHAT_MESSAGE_MAX_LENGTH.
 MESSAGE_MAX_LENGTH = 4000
 CLIENT_ID_MAX_LENGTH = 64
 

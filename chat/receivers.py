@@ -1,6 +1,7 @@
 """Chat's reactions to accounts and authentication: whoever loses access loses it at once,
 open sockets included (chat.services.user_access_revoke)."""
 
+from accounts.selectors import organization_member_list
 from chat.services import user_access_revoke
 
 
@@ -19,5 +20,5 @@ def membership_deleted_revoke(sender, instance, **kwargs) -> None:
 def organization_changed_revoke(sender, organization, changed_fields, **kwargs) -> None:
     """A deactivated organization's members lose the conversations it took part in."""
     if "is_active" in changed_fields and not organization.is_active:
-        for user_id in organization.memberships.values_list("user_id", flat=True):
-            user_access_revoke(user_id=user_id)
+        for membership in organization_member_list(organization=organization):
+            user_access_revoke(user_id=membership.user_id)

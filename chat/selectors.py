@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, Organization
 from accounts.selectors import membership_list_for_user
+from chat.events import user_payload
 from chat.models import Conversation, Message, Participant, ReadMarker
 
 
@@ -155,19 +156,8 @@ def conversation_member_list(
         memberships = memberships.filter(user_id__in=user_ids)
     members: dict[int, dict] = {}
     for membership in memberships:
-        user = membership.user
-        members.setdefault(
-            user.pk,
-            {
-                "id": user.pk,
-                "name": user.full_name or user.get_short_name(),
-                "organization": {
-                    "id": membership.organization_id,
-                    "name": membership.organization.name_zh,
-                    "name_en": membership.organization.name_en,
-                },
-            },
-        )
+        if membership.user_id not in members:
+            members[membership.user_id] = user_payload(membership.user, membership.organization)
     return list(members.values())
 
 

@@ -18,7 +18,6 @@ from accounts.models import Organization, User
 from chat import events
 from chat.models import (
     CLIENT_ID_MAX_LENGTH,
-    MESSAGE_MAX_LENGTH,
     Conversation,
     ConversationKind,
     Message,
@@ -42,7 +41,7 @@ class ChatError(Exception):
 
 
 def message_max_length() -> int:
-    return int(getattr(settings, "CHAT_MESSAGE_MAX_LENGTH", MESSAGE_MAX_LENGTH))
+    return settings.CHAT_MESSAGE_MAX_LENGTH
 
 
 def _text_clean(text: str) -> str:
