@@ -4,6 +4,8 @@ Chat knows who takes part (organizations, and through their memberships their us
 other apps open conversations through chat.services and name themselves in `source`.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -76,6 +78,12 @@ class Participant(models.Model):
         return f"{self.organization} in {self.conversation}"
 
 
+def attachment_upload_to(instance: "Message", filename: str) -> str:
+    # A random name with the extension of the type the content was checked to be (never the
+    # uploader's name, which is kept in attachment_name for display only).
+    return f"chat/{uuid.uuid4().hex}.{instance.attachment_type}"
+
+
 class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
@@ -95,6 +103,14 @@ class Message(models.Model):
         related_name="+",
     )
     text = models.TextField(_("text"), max_length=MESSAGE_MAX_LENGTH)
+    # An optional file, checked by chat.attachments and served only to participants
+    # (chat.views); the text may then be empty.
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_upload_to, max_length=200, blank=True
+    )
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=8, blank=True)
+    attachment_size = models.PositiveIntegerField(null=True, blank=True)
     # The sender's idempotency key: a retried send with the same key returns the stored message.
     client_id = models.CharField(max_length=CLIENT_ID_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -134,6 +150,58 @@ class Message(models.Model):
         return self.deleted_at is None and self.hidden_at is None
 
 
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abusive or offensive")
+    FRAUD = "fraud", _("Fraud or scam")
+    OTHER = "other", _("Other")
+
+
+class ReportResolution(models.TextChoices):
+    HIDDEN = "hidden", _("Message hidden")
+    DISMISSED = "dismissed", _("Report dismissed")
+
+
+class MessageReport(models.Model):
+    """A participant's report of a message, for bureau staff to act on (chat.moderation)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=ReportResolution.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("message report")
+        verbose_name_plural = _("message reports")
+        constraints = [
+            # One report per message and reporter: reporting twice changes nothing.
+            models.UniqueConstraint(fields=["message", "reporter"], name="chat_report_unique")
+        ]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="chat_report_open_idx")]
+
+    def __str__(self) -> str:
+        return f"report of #{self.message_id} ({self.reason})"
+
+
 class ReadMarker(models.Model):
     """How far a user has read a conversation: every message up to `last_read_id` included."""
 
@@ -153,3 +221,26 @@ class ReadMarker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.conversation_id} to {self.last_read_id}"
+
+
+class DigestMarker(models.Model):
+    """How far a user's e-mail digests have covered a conversation: messages up to
+    `last_notified_id` were in a digest (or read), and `sent_at` is the last digest's time, so
+    that a conversation gets at most one digest per period (chat.digests)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="digest_markers"
+    )
+    last_notified_id = models.BigIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest marker")
+        verbose_name_plural = _("digest markers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "conversation"], name="chat_digest_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} notified of {self.conversation_id} to {self.last_notified_id}"
