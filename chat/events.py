@@ -26,7 +26,9 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.urls import reverse
 
+from chat.attachments import IMAGE_TYPES
 from chat.models import Message
 
 logger = logging.getLogger(__name__)
@@ -62,7 +64,8 @@ def message_payload(message: Message) -> dict:
     """A message as clients receive it. Deleted and hidden messages keep their place (id, time,
     author) but lose their text. Fields: id, conversation, author ({id, name} or None),
     organization ({id, name, name_en} or None), text, client_id, created, edited (ISO 8601 or
-    None), deleted, hidden (bool)."""
+    None), deleted, hidden (bool), attachment ({name, type, size, url, image} or None; the url
+    serves the file to participants only)."""
     author = message.author
     return {
         "id": message.pk,
@@ -75,6 +78,19 @@ def message_payload(message: Message) -> dict:
         "edited": _isoformat(message.edited_at),
         "deleted": message.deleted_at is not None,
         "hidden": message.hidden_at is not None,
+        "attachment": _attachment_payload(message) if message.is_visible else None,
+    }
+
+
+def _attachment_payload(message: Message) -> dict | None:
+    if not message.attachment:
+        return None
+    return {
+        "name": message.attachment_name,
+        "type": message.attachment_type,
+        "size": message.attachment_size,
+        "url": reverse("chat:attachment", args=[message.pk]),
+        "image": message.attachment_type in IMAGE_TYPES,
     }
 
 

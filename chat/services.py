@@ -10,12 +10,14 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from chat import events
+from chat.attachments import attachment_check
 from chat.models import (
     CLIENT_ID_MAX_LENGTH,
     Conversation,
@@ -31,7 +33,7 @@ class ChatError(Exception):
     """A refused chat write, with a message for the person who asked.
 
     `code` names the refusal for code, clients and tests: "not_member", "empty", "too_long",
-    "invalid", "not_author", "deleted", "rate_limited".
+    "invalid", "attachment", "not_author", "deleted", "rate_limited".
     """
 
     def __init__(self, message: str, code: str):
@@ -44,14 +46,14 @@ def message_max_length() -> int:
     return settings.CHAT_MESSAGE_MAX_LENGTH
 
 
-def _text_clean(text: str) -> str:
-    """Plain text, trimmed; refuses empty, too long, and control characters other than line
-    breaks and tabs (NUL cannot even be stored by PostgreSQL)."""
+def _text_clean(text: str, *, allow_empty: bool = False) -> str:
+    """Plain text, trimmed; refuses empty (unless a file says it all), too long, and control
+    characters other than line breaks and tabs (NUL cannot even be stored by PostgreSQL)."""
     if not isinstance(text, str):
         raise ChatError(_("A message must be text."), "invalid")
     # Line breaks as \n, whatever the client's system sends (\r is a control character).
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
+    if not text and not allow_empty:
         raise ChatError(_("A message cannot be empty."), "empty")
     limit = message_max_length()
     if len(text) > limit:
@@ -165,11 +167,17 @@ def _broadcast_message(message: Message, previous_id: int | None) -> None:
 
 @transaction.atomic
 def message_send(
-    *, user: User, conversation: Conversation, text: str, client_id: str = ""
+    *,
+    user: User,
+    conversation: Conversation,
+    text: str,
+    client_id: str = "",
+    attachment: UploadedFile | None = None,
 ) -> tuple[Message, bool]:
     """Store a message from `user` and broadcast it after commit; returns (message, created).
 
-    A retry with a `client_id` this user already used in this conversation returns the stored
+    With an `attachment` (an upload over HTTP; chat.attachments checks it) the text may be
+    empty. A retry with a `client_id` this user already used in this conversation returns the stored
     message (created False) and broadcasts nothing. The conversation's row is locked while the
     message is written, so its messages commit in id order and each broadcast can name the
     message before it (consumers use that to relay without gaps).
@@ -186,18 +194,33 @@ def message_send(
         ).first()
         if stored is not None:
             return stored, False
-    message = Message.objects.create(
+    message = Message(
         conversation=locked,
         author=user,
         organization=organization,
-        text=_text_clean(text),
+        text=_text_clean(text, allow_empty=attachment is not None),
         client_id=client_id,
         created_at=timezone.now(),
     )
+    if attachment is not None:
+        _attach(message, attachment)
+    message.save()
     previous_id = locked.last_message_id
     Conversation.objects.filter(pk=locked.pk).update(last_message_id=message.pk)
     transaction.on_commit(partial(_broadcast_message, message, previous_id))
     return message, True
+
+
+def _attach(message: Message, upload: UploadedFile) -> None:
+    """Check the upload and set it on the unsaved message (saved with it, under a random name).
+
+    A message refused after this point leaves no file: the file is written by message.save()."""
+    try:
+        message.attachment_type, message.attachment_name = attachment_check(upload)
+    except ValueError as error:
+        raise ChatError(str(error), "attachment") from None
+    message.attachment_size = upload.size
+    message.attachment = upload
 
 
 def _own_message_locked(user: User, message: Message) -> Message:

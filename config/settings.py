@@ -181,6 +181,8 @@ CHAT_MAX_FRAME_BYTES = int(os.environ.get("CHAT_MAX_FRAME_BYTES", "32768"))
 CHAT_MESSAGES_PER_SECOND = int(os.environ.get("CHAT_MESSAGES_PER_SECOND", "5"))
 CHAT_MAX_CONNECTIONS_PER_USER = int(os.environ.get("CHAT_MAX_CONNECTIONS_PER_USER", "5"))
 CHAT_PRESENCE_TTL = int(os.environ.get("CHAT_PRESENCE_TTL", "90"))
+# The largest file a message may carry, in megabytes (images, PDF, Word and Excel files).
+CHAT_ATTACHMENT_MAX_MB = int(os.environ.get("CHAT_ATTACHMENT_MAX_MB", "10"))
 
 # Background jobs: inline after commit by default; a database-backed worker in production.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
