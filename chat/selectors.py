@@ -166,3 +166,29 @@ def conversation_last_message_id(*, conversation: Conversation | int) -> int:
     pk = conversation.pk if isinstance(conversation, Conversation) else conversation
     newest = Conversation.objects.filter(pk=pk).values_list("last_message_id", flat=True).first()
     return newest or 0
+
+
+def conversation_id_for_source(*, source: str) -> int | None:
+    """The id of the conversation `source` opened (chat.services.conversation_open), if any."""
+    if not source:
+        return None
+    return Conversation.objects.filter(source=source).values_list("pk", flat=True).first()
+
+
+def read_marker_list(*, conversation: Conversation | int, exclude_user=None) -> list[dict]:
+    """How far each other reader has read: [{"user_id", "id"}], for the page's read receipts."""
+    markers = ReadMarker.objects.filter(conversation=conversation, last_read_id__gt=0)
+    if exclude_user is not None:
+        markers = markers.exclude(user=exclude_user)
+    return [
+        {"user_id": user_id, "id": last_read_id}
+        for user_id, last_read_id in markers.values_list("user_id", "last_read_id")
+    ]
+
+
+def conversation_unread_total(*, user) -> int:
+    """How many of the user's conversations have messages they have not read (the header's
+    badge): one query."""
+    if not user.is_authenticated:
+        return 0
+    return conversation_list_for_user(user=user).filter(unread_count__gt=0).count()

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "accounts.context_processors.organizations",
+                "chat.context_processors.unread_conversations",
             ],
         },
     },
@@ -183,6 +184,9 @@ CHAT_MAX_CONNECTIONS_PER_USER = int(os.environ.get("CHAT_MAX_CONNECTIONS_PER_USE
 CHAT_PRESENCE_TTL = int(os.environ.get("CHAT_PRESENCE_TTL", "90"))
 # The largest file a message may carry, in megabytes (images, PDF, Word and Excel files).
 CHAT_ATTACHMENT_MAX_MB = int(os.environ.get("CHAT_ATTACHMENT_MAX_MB", "10"))
+# E-mail digests of unread messages (chat/digests.py, the chat_send_digests command): a
+# participant who is offline hears of a conversation at most once per this many minutes.
+CHAT_DIGEST_PERIOD_MINUTES = int(os.environ.get("CHAT_DIGEST_PERIOD_MINUTES", "60"))
 
 # Background jobs: inline after commit by default; a database-backed worker in production.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", cms_views.dashboard, name="dashboard"),
     path("me/", include("accounts.urls")),
+    path("", include("chat.urls")),
     path("", include("matchmaking.urls")),
     path("", include("events.urls")),
     path("", include(wagtail_urls)),

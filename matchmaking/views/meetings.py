@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import active_organization_get, organization_get
+from chat.selectors import conversation_id_for_source
 from matchmaking.forms.meetings import (
     MeetingAcceptForm,
     MeetingCounterForm,
@@ -40,6 +41,7 @@ from matchmaking.services.meetings import (
     meeting_request_create,
     meeting_request_decline,
     meeting_request_withdraw,
+    pair_conversation_source,
 )
 from matchmaking.views.decorators import acting_organization_required
 
@@ -182,6 +184,9 @@ def _detail(request, meeting: MeetingRequest, *, status: int = 200, **forms):
         context["counter_form"] = forms.get("counter_form") or MeetingCounterForm()
     if accepted:
         context["contacts"] = meeting_request_contacts(request=meeting)
+        context["conversation_id"] = conversation_id_for_source(
+            source=pair_conversation_source(meeting.requester_id, meeting.receiver_id)
+        )
         context["outcomes"] = [
             outcomes[pk] for pk in (meeting.requester_id, meeting.receiver_id) if pk in outcomes
         ]

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from cms.demo.accounts import DEMO_PASSWORD, ROLE_LOGINS, SITE_ADMIN_EMAIL, load_accounts
+from cms.demo.chat import load_chat
 from cms.demo.events import load_events
 from cms.demo.pages import load_pages
 from cms.demo.posts import load_posts
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             profiles = load_profiles(organizations)  # needs the owners load_accounts made
             posts = load_posts(organizations)
             events = load_events(organizations)  # after the pages: the index goes under home
+            chat_messages = load_chat(organizations)  # an accepted meeting and its conversation
             # Everyone's suggested partners at once, from the profiles and posts just loaded.
             suggestions = suggestions_compute_all()
         self.stdout.write(
@@ -44,8 +46,9 @@ class Command(BaseCommand):
                 f"{profiles['profiles']} capability profiles, {profiles['products']} products, "
                 f"{profiles['warehouses']} warehouses, {profiles['lanes']} logistics lanes, "
                 f"{posts} supply and demand posts, {events['events']} events with "
-                f"{events['registrations']} registrations; {suggestions.suggestions} suggested "
-                f"partners for {suggestions.organizations} organizations."
+                f"{events['registrations']} registrations, {chat_messages} chat messages; "
+                f"{suggestions.suggestions} suggested partners for {suggestions.organizations} "
+                "organizations."
             )
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
