@@ -192,3 +192,26 @@ def conversation_unread_total(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return conversation_list_for_user(user=user).filter(unread_count__gt=0).count()
+
+
+def conversation_titles_set(conversations, *, user) -> list[Conversation]:
+    """Give each conversation `display_title`, what the user calls it: its title, else the
+    other side's names (from the participants, prefetched by conversation_list_for_user)."""
+    conversations = list(conversations)
+    own = set(_organization_ids(user).values_list("organization_id", flat=True))
+    for conversation in conversations:
+        others = [
+            participant.organization.name
+            for participant in conversation.participants.all()
+            if participant.organization_id not in own
+        ]
+        conversation.display_title = conversation.title or "、".join(others) or str(conversation)
+    return conversations
+
+
+def conversation_unread_list(*, user, limit: int = 3) -> list[Conversation]:
+    """The user's conversations with unread messages, latest first, titled (the dashboard)."""
+    if not user.is_authenticated:
+        return []
+    unread = conversation_list_for_user(user=user).filter(unread_count__gt=0)[:limit]
+    return conversation_titles_set(unread, user=user)

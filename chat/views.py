@@ -25,6 +25,7 @@ from chat.selectors import (
     conversation_get_for_user,
     conversation_list_for_user,
     conversation_member_list,
+    conversation_titles_set,
     message_get,
     message_list_after,
     message_list_before,
@@ -44,22 +45,6 @@ def _conversation_or_404(request, pk: int) -> Conversation:
     return conversation
 
 
-def conversation_title(conversation: Conversation, *, own_organization_ids: set[int]) -> str:
-    """What the reader calls the conversation: its title, else the other side's names."""
-    if conversation.title:
-        return conversation.title
-    others = [
-        participant.organization.name
-        for participant in conversation.participants.all()
-        if participant.organization_id not in own_organization_ids
-    ]
-    return "、".join(others) or str(conversation)
-
-
-def _own_organization_ids(request) -> set[int]:
-    return {membership.organization_id for membership in request.user.memberships.all()}
-
-
 def _refusal(code: str, message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"code": code, "message": str(message)}, status=status)
 
@@ -70,9 +55,7 @@ def conversation_list(request):
     page = Paginator(conversation_list_for_user(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    own = _own_organization_ids(request)
-    for conversation in page:
-        conversation.display_title = conversation_title(conversation, own_organization_ids=own)
+    conversation_titles_set(page.object_list, user=request.user)
     return render(request, "chat/conversation_list.html", {"page": page})
 
 
@@ -100,11 +83,11 @@ def conversation_detail(request, pk: int):
                 return redirect("chat:conversation", pk=conversation.pk)
     history = message_list_before(conversation=conversation, limit=HISTORY_PAGE)
     organization = acting_organization_get(user=request.user, conversation=conversation)
-    own = _own_organization_ids(request)
+    (conversation,) = conversation_titles_set([conversation], user=request.user)
     members = conversation_member_list(conversation=conversation)
     context = {
         "conversation": conversation,
-        "title": conversation_title(conversation, own_organization_ids=own),
+        "title": conversation.display_title,
         "messages_page": history,
         "has_older": len(history) == HISTORY_PAGE,
         "form": form,

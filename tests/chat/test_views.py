@@ -347,3 +347,15 @@ def test_reading_over_http_moves_the_marker(client, pair):
 def test_bureau_staff_do_not_read_conversations_between_companies(bureau_client, pair):
     url = reverse("chat:conversation", args=[pair.conversation.pk])
     assert bureau_client.get(url).status_code == 404
+
+
+def test_the_dashboard_lists_conversations_with_unread_messages(client, pair):
+    MessageFactory.create_batch(2, conversation=pair.conversation, author=pair.bob)
+    response = signed_in(client, pair.alice).get(reverse("dashboard"))
+    (conversation,) = response.context["unread_conversations_list"]
+    assert conversation.unread_count == 2
+    assert conversation.display_title == pair.second.name_zh
+    assert 'data-testid="dashboard-unread-conversations"' in response.content.decode()
+    # Nothing unread for the author: no section.
+    response = signed_in(client, pair.bob).get(reverse("dashboard"))
+    assert response.context["unread_conversations_list"] == []
