@@ -511,7 +511,9 @@
   function showPresence() {
     var names = [];
     online.forEach(function (user) { names.push(user.name); });
-    presenceNote.textContent = names.length ? format(labels.online, { names: names.join(", ") }) : labels.nobodyOnline;
+    // An event lobby may have dozens online: name a few and count the rest.
+    var shown = names.length > 6 ? names.slice(0, 5).concat("+" + (names.length - 5)) : names;
+    presenceNote.textContent = names.length ? format(labels.online, { names: shown.join(", ") }) : labels.nobodyOnline;
     presenceNote.dataset.online = names.length;
   }
 
