@@ -291,8 +291,14 @@
     var entry = outbox.get(clientId);
     if (!entry) return;
     setStatus(entry.element, "sending");
+    var frame = JSON.stringify({ type: "message", client_id: clientId, text: entry.text });
+    if (new Blob([frame]).size > config.maxBytes) {
+      // The server would close the socket (1009), and the retry after reconnecting would too.
+      handleError(clientId, { code: "too_big", message: labels.tooBig });
+      return;
+    }
     if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "message", client_id: clientId, text: entry.text }));
+      socket.send(frame);
     } else if (polling) {
       var body = new FormData();
       body.append("text", entry.text);
