@@ -20,6 +20,7 @@ from chat import events, limits
 from chat.attachments import ACCEPTED_TYPES, IMAGE_TYPES
 from chat.forms import MessageForm, ReportForm
 from chat.models import Conversation
+from chat.moderation import message_report as report_service
 from chat.selectors import (
     acting_organization_get,
     conversation_get_for_user,
@@ -234,8 +235,6 @@ def conversation_read(request, pk: int):
 @require_POST
 def message_report(request, message_pk: int):
     """A participant reports a message to the bureau's moderators."""
-    from chat.moderation import message_report as report_service
-
     message = message_get(pk=message_pk)
     if (
         message is None

@@ -359,3 +359,21 @@ def test_the_dashboard_lists_conversations_with_unread_messages(client, pair):
     # Nothing unread for the author: no section.
     response = signed_in(client, pair.bob).get(reverse("dashboard"))
     assert response.context["unread_conversations_list"] == []
+
+
+def test_a_participant_reports_a_message_for_the_moderators(client, pair):
+    from chat.models import MessageReport
+
+    message = MessageFactory(conversation=pair.conversation, author=pair.bob)
+    url = reverse("chat:report", args=[message.pk])
+    signed_in(client, pair.alice)
+    response = client.post(url, {"reason": "spam", "note": "广告"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["message"]
+    report = MessageReport.objects.get()
+    assert (report.reporter, report.reason, report.note) == (pair.alice, "spam", "广告")
+    # A reason is required; an outsider cannot report.
+    refused = client.post(url, {"reason": ""}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid"
+    outsider = MembershipFactory().user
+    assert signed_in(client, outsider).post(url, {"reason": "spam"}).status_code == 404
+    assert MessageReport.objects.count() == 1
