@@ -11,6 +11,7 @@ from events.models import (
     PlaceCounter,
     Registration,
 )
+from events.selectors.lobbies import lobby_id_for_registration, registrations_with_lobby_id
 
 
 def registration_can_view(*, user, registration: Registration) -> bool:
@@ -30,10 +31,12 @@ def registration_get(*, pk: int) -> Registration | None:
 
 
 def registration_list_for_organization(*, organization: Organization) -> QuerySet[Registration]:
-    return (
+    """The organization's registrations, latest event first, each with the id of the event's
+    chat lobby where the organization has a seat (`lobby_conversation_id`, else None)."""
+    return registrations_with_lobby_id(
         Registration.objects.filter(organization=organization)
         .select_related("event")
-        .order_by("-event__eventpage__starts_at", "-pk")
+        .order_by("-event__starts_at", "-pk")
     )
 
 
@@ -78,11 +81,18 @@ def ticket_check_in_path(*, registration: Registration) -> str:
 
 
 def event_page_context(*, event: EventPage, user) -> dict:
-    """What an event page shows beside the event: places left, and the viewer's registration."""
+    """What an event page shows beside the event: places left, the viewer's registration and
+    the chat lobby it gives them a seat in (its id, or None)."""
     organization = active_organization_get(user=user)
+    registration = registration_active_for(event=event, organization=organization)
     return {
         "places_left": places_left(event=event),
         "acting_organization": organization,
-        "my_registration": registration_active_for(event=event, organization=organization),
+        "my_registration": registration,
+        "lobby_conversation_id": (
+            lobby_id_for_registration(registration=registration, user=user)
+            if registration is not None
+            else None
+        ),
         "registration_open": event.registration_is_open(),
     }

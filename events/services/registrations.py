@@ -37,6 +37,7 @@ from events.models import (
     RegistrationDocument,
     RegistrationState,
 )
+from events.services.lobbies import lobby_registration_sync
 
 MAX_ATTENDEES = 5
 State = RegistrationState
@@ -145,11 +146,13 @@ def registration_promote(*, event: EventPage, kind: str, by: User) -> list[Regis
 
 
 def _set_state(registration: Registration, state: str, **fields) -> None:
-    """Save the new state and tell the registrant after commit."""
+    """Save the new state, keep the organization's seat in the event's chat lobby in step, and
+    tell the registrant after commit."""
     registration.state = state
     for name, value in fields.items():
         setattr(registration, name, value)
     registration.save()
+    lobby_registration_sync(registration=registration)
     registration_id = registration.pk
     transaction.on_commit(lambda: emails.send_registration_state(registration_id=registration_id))
 
