@@ -20,6 +20,8 @@ from the database any message a broadcast skipped.
 """
 
 import json
+import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -37,6 +39,8 @@ from chat.selectors import (
     message_list_after,
 )
 from chat.services import ChatError, message_send, read_mark
+
+logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -60,6 +64,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     counted = False
     joined = False
     cursor = 0
+    renewed_at = 0.0  # time.monotonic() of the last renewal of this socket's counts
 
     async def connect(self):
         await self.accept()
@@ -73,7 +78,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if state is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.conversation, organization, members = state
+        self.conversation, self.organization, members = state
         if not await limits.connection_open(self.user.pk):
             await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
             return
@@ -82,13 +87,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.group = events.conversation_group(self.conversation.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
-        self.me = events.user_payload(self.user, organization)
+        self.me = events.user_payload(self.user, self.organization)
         others = [member for member in members if member["id"] != self.user.pk]
         online = await limits.presence_online(self.conversation.pk, [m["id"] for m in others])
         await self.send_json(
             {"type": "presence", "online": [m for m in others if m["id"] in online]}
         )
         first = await limits.presence_join(self.conversation.pk, self.user.pk)
+        self.renewed_at = time.monotonic()
         self.joined = True
         if first:
             await self.channel_layer.group_send(
@@ -130,10 +136,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(content, dict):
             content = {"type": None}
         # A message's sender is checked by message_send itself (_on_message closes the socket
-        # when it refuses a non-member): one membership query on that path, not two.
-        if content.get("type") != "message" and not await self._still_member():
-            return
-        await limits.renew(self.conversation.pk, self.user.pk)
+        # when it refuses a non-member), and its counts renewed in the same thread hop.
+        if content.get("type") != "message":
+            if not await self._still_member():
+                return
+            if limits.renew_due(self.renewed_at):
+                self.renewed_at = time.monotonic()
+                await limits.renew(self.conversation.pk, self.user.pk)
         # Errors read in the user's language (services translate with the active one).
         with translation.override(self.user.preferred_language):
             await self.receive_json(content)
@@ -151,20 +160,38 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         await handler(content)
 
+    def _message_write(self, content, renew: bool, outbox: list):
+        """The message path's one thread hop: renew the counts (when due), the rate limit, then
+        message_send (which checks the membership). None when the rate limit refuses."""
+        if renew:
+            limits.renew_sync(self.conversation.pk, self.user.pk)
+        if not limits.message_allowed_sync(self.user.pk):
+            return None
+        message, _created = message_send(
+            user=self.user,
+            conversation=self.conversation,
+            text=content.get("text", ""),
+            client_id=content.get("client_id", ""),
+            organization=self.organization,
+            outbox=outbox,
+        )
+        return message
+
     async def _on_message(self, content):
         client_id = content.get("client_id", "")
-        if not await limits.message_allowed(self.user.pk):
-            await self._error(
-                client_id, "rate_limited", _("You are sending messages too fast. Wait a moment.")
-            )
-            return
+        renew = limits.renew_due(self.renewed_at)
+        if renew:
+            self.renewed_at = time.monotonic()
+        outbox = []  # the broadcast, put there by message_send once its transaction committed
         try:
-            message, _created = await database_sync_to_async(message_send)(
-                user=self.user,
-                conversation=self.conversation,
-                text=content.get("text", ""),
-                client_id=client_id,
-            )
+            message = await database_sync_to_async(self._message_write)(content, renew, outbox)
+            if message is None:
+                await self._error(
+                    client_id,
+                    "rate_limited",
+                    _("You are sending messages too fast. Wait a moment."),
+                )
+                return
         except ChatError as error:
             if error.code == "not_member":  # no longer taking part: as _still_member does
                 await self._leave()
@@ -172,6 +199,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 return
             await self._error(client_id, error.code, error.message)
             return
+        for group, event in outbox:  # before the ack: the others' wait is the longer one
+            try:
+                await self.channel_layer.group_send(group, event)
+            except Exception:  # as chat.events.send: the message stands, clients resume
+                logger.exception("chat: could not broadcast message %s", event["message"]["id"])
         await self.send_json(
             {
                 "type": "ack",
@@ -214,7 +246,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # Events from the channel layer (chat.events lists their fields).
 
     async def chat_message(self, event):
-        if not await self._still_member():
+        if not self.joined:
+            return
+        # The sender's transaction listed who took part (`members`); anyone else (added since,
+        # or an event without the list) is checked against the database, and closed if gone.
+        # Membership that ends later closes the socket through chat.access / chat.revoke.
+        members = event.get("members")
+        if (members is None or self.user.pk not in members) and not await self._still_member():
             return
         message = event["message"]
         if message["id"] <= self.cursor:

@@ -3,8 +3,13 @@ rate. The cache is shared by every server process on Redis (and per process on t
 default), so the limits hold across processes.
 
 Every counter expires: a process that crashes never decrements its counts, and expiry is what
-clears them. Live sockets renew their counts on every frame they receive: clients send a "ping"
-every 30 seconds or so, well within CHAT_PRESENCE_TTL.
+clears them. Live sockets renew their counts when they receive a frame and a third of
+CHAT_PRESENCE_TTL has passed since they last did (renew_due): clients send a "ping" every 30
+seconds or so, well within CHAT_PRESENCE_TTL.
+
+Django's cache runs the async methods (aadd, aincr...) of the local-memory and Redis backends in
+a thread, one hop each; the consumer's message path calls the synchronous functions here
+(message_allowed_sync, renew_sync) from the one thread hop that also writes the message.
 """
 
 import time
@@ -89,6 +94,12 @@ async def presence_online(conversation_id: int, user_ids: list[int]) -> set[int]
     return {keys[key] for key, count in found.items() if count and count > 0}
 
 
+def renew_due(renewed_at: float) -> bool:
+    """Whether a socket that last renewed its counts at `renewed_at` (time.monotonic()) should
+    renew them now: every third of their lifetime, so that two renewals can be missed."""
+    return time.monotonic() - renewed_at >= presence_ttl() / 3
+
+
 async def renew(conversation_id: int, user_id: int) -> None:
     """Push back the expiry of a live socket's counts."""
     ttl = presence_ttl()
@@ -96,11 +107,32 @@ async def renew(conversation_id: int, user_id: int) -> None:
     await cache.atouch(_presence_key(conversation_id, user_id), ttl)
 
 
+def renew_sync(conversation_id: int, user_id: int) -> None:
+    """renew, from synchronous code."""
+    ttl = presence_ttl()
+    cache.touch(_connections_key(user_id), ttl)
+    cache.touch(_presence_key(conversation_id, user_id), ttl)
+
+
+def _rate_key(user_id: int) -> str:
+    return f"chat:rate:{user_id}:{int(time.time())}"
+
+
 async def message_allowed(user_id: int) -> bool:
     """Whether the user may send one more message this second (a fixed one-second window,
     shared by all their sockets)."""
-    window = int(time.time())
-    count = await _increment(f"chat:rate:{user_id}:{window}", 2)
+    return await _increment(_rate_key(user_id), 2) <= messages_per_second()
+
+
+def message_allowed_sync(user_id: int) -> bool:
+    """message_allowed, from synchronous code."""
+    key = _rate_key(user_id)
+    cache.add(key, 0, 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 2)
+        count = 1
     return count <= messages_per_second()
 
 
