@@ -9,7 +9,9 @@ the dot made an underscore):
 
 - ``chat.message``: a new message. Fields: ``message`` (see message_payload), ``previous_id``
   (the id of the conversation's message before it, or None), which lets a consumer notice a
-  message it has not relayed yet and fetch it from the database before this one.
+  message it has not relayed yet and fetch it from the database before this one; ``members``
+  (the ids of the users taking part when it was written: a listed recipient relays without
+  asking the database, an unlisted one checks its membership first).
 - ``chat.update``: a message edited or deleted. Fields: ``message``.
 - ``chat.read``: a read receipt. Fields: ``user_id``, ``id`` (the last message read).
 - ``chat.typing``: someone is typing. Fields: ``user`` (see user_payload).
