@@ -19,6 +19,7 @@ earlier id), in id order: the consumer remembers the last id it relayed (`cursor
 from the database any message a broadcast skipped.
 """
 
+import asyncio
 import json
 import logging
 import time
@@ -66,6 +67,57 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     cursor = 0
     renewed_at = 0.0  # time.monotonic() of the last renewal of this socket's counts
 
+    # The channel layer (Redis in production) may go away and come back. Channels reads this
+    # socket's channel through `channel_receive`, and a failed read would end the consumer
+    # (the socket closes with 1011); instead the read waits for the layer, joins the groups
+    # again (a restarted Redis has none) and hands over a "chat.layer_back" event, which fills
+    # from the database what the broadcasts missed meanwhile.
+    @property
+    def channel_receive(self):
+        return self._receive_surviving_the_layer
+
+    @channel_receive.setter
+    def channel_receive(self, receive):
+        self._layer_receive = receive
+
+    async def _receive_surviving_the_layer(self):
+        delay = 0.5
+        lost = False
+        while True:
+            try:
+                if lost and self.joined and not await self._join_groups():
+                    raise ConnectionError("the channel layer is still unreachable")
+                if lost:
+                    return {"type": "chat.layer_back"}
+                return await self._layer_receive()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if not lost:
+                    logger.warning("chat: channel layer unreachable; socket waits for it")
+                lost = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5)
+
+    async def _layer(self, method: str, *args) -> bool:
+        """A channel-layer call that logs instead of raising when the layer is unreachable
+        (a lost broadcast costs nothing: clients resume from the database)."""
+        try:
+            await getattr(self.channel_layer, method)(*args)
+        except Exception:
+            logger.warning("chat: channel layer unreachable in %s", method)
+            return False
+        return True
+
+    async def _join_groups(self) -> bool:
+        return await self._layer("group_add", self.group, self.channel_name) and await self._layer(
+            "group_add", events.user_group(self.user.pk), self.channel_name
+        )
+
+    async def chat_layer_back(self, event):
+        if await self._still_member():
+            await self._relay_after(None)
+
     async def connect(self):
         await self.accept()
         self.user = self.scope.get("user")
@@ -85,8 +137,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.counted = True
         self.cursor = self.conversation.last_message_id or 0
         self.group = events.conversation_group(self.conversation.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
+        await self._join_groups()
         self.me = events.user_payload(self.user, self.organization)
         others = [member for member in members if member["id"] != self.user.pk]
         online = await limits.presence_online(self.conversation.pk, [m["id"] for m in others])
@@ -97,8 +148,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.renewed_at = time.monotonic()
         self.joined = True
         if first:
-            await self.channel_layer.group_send(
-                self.group, {"type": "chat.presence", "user": self.me, "online": True}
+            await self._layer(
+                "group_send", self.group, {"type": "chat.presence", "user": self.me, "online": True}
             )
 
     async def disconnect(self, code):
@@ -108,13 +159,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """Leave the groups and give back the counts, once (on disconnect, or on a revoke)."""
         if self.joined:
             self.joined = False
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(
-                events.user_group(self.user.pk), self.channel_name
-            )
+            await self._layer("group_discard", self.group, self.channel_name)
+            await self._layer("group_discard", events.user_group(self.user.pk), self.channel_name)
             if await limits.presence_leave(self.conversation.pk, self.user.pk):
-                await self.channel_layer.group_send(
-                    self.group, {"type": "chat.presence", "user": self.me, "online": False}
+                await self._layer(
+                    "group_send",
+                    self.group,
+                    {"type": "chat.presence", "user": self.me, "online": False},
                 )
         if self.counted:
             self.counted = False
@@ -236,9 +287,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _on_typing(self, content):
         if await limits.typing_allowed(self.user.pk, self.conversation.pk):
-            await self.channel_layer.group_send(
-                self.group, {"type": "chat.typing", "user": self.me}
-            )
+            await self._layer("group_send", self.group, {"type": "chat.typing", "user": self.me})
 
     async def _on_ping(self, content):
         await self.send_json({"type": "pong"})

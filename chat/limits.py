@@ -12,10 +12,47 @@ a thread, one hop each; the consumer's message path calls the synchronous functi
 (message_allowed_sync, renew_sync) from the one thread hop that also writes the message.
 """
 
+import functools
+import inspect
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def _fail_open(default):
+    """While the cache (Redis) is unreachable, a limit lets the action through and presence
+    knows nobody, rather than closing every socket: chat keeps storing and acknowledging
+    messages, and the limits hold again as soon as the cache is back."""
+
+    def decorate(function):
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def guarded_async(*args, **kwargs):
+                try:
+                    return await function(*args, **kwargs)
+                except Exception:
+                    logger.warning("chat: cache unavailable in %s", function.__name__)
+                    return default
+
+            return guarded_async
+
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                logger.warning("chat: cache unavailable in %s", function.__name__)
+                return default
+
+        return guarded
+
+    return decorate
+
 
 # The limits are settings (config/settings.py, from the environment), read at each use so
 # that tests and operators can change them.
@@ -60,6 +97,7 @@ def _connections_key(user_id: int) -> str:
     return f"chat:connections:{user_id}"
 
 
+@_fail_open(True)
 async def connection_open(user_id: int) -> bool:
     """Count a new socket of the user; False (and not counted) when they are at the limit."""
     key = _connections_key(user_id)
@@ -69,6 +107,7 @@ async def connection_open(user_id: int) -> bool:
     return True
 
 
+@_fail_open(None)
 async def connection_close(user_id: int) -> None:
     await _decrement(_connections_key(user_id))
 
@@ -77,16 +116,19 @@ def _presence_key(conversation_id: int, user_id: int) -> str:
     return f"chat:presence:{conversation_id}:{user_id}"
 
 
+@_fail_open(False)
 async def presence_join(conversation_id: int, user_id: int) -> bool:
     """Count one more socket of the user in the conversation; True when it is their first."""
     return await _increment(_presence_key(conversation_id, user_id), presence_ttl()) == 1
 
 
+@_fail_open(False)
 async def presence_leave(conversation_id: int, user_id: int) -> bool:
     """Count one socket fewer; True when it was their last."""
     return await _decrement(_presence_key(conversation_id, user_id)) <= 0
 
 
+@_fail_open(set())
 async def presence_online(conversation_id: int, user_ids: list[int]) -> set[int]:
     """Which of `user_ids` have a socket open in the conversation."""
     keys = {_presence_key(conversation_id, user_id): user_id for user_id in user_ids}
@@ -100,6 +142,7 @@ def renew_due(renewed_at: float) -> bool:
     return time.monotonic() - renewed_at >= presence_ttl() / 3
 
 
+@_fail_open(None)
 async def renew(conversation_id: int, user_id: int) -> None:
     """Push back the expiry of a live socket's counts."""
     ttl = presence_ttl()
@@ -107,6 +150,7 @@ async def renew(conversation_id: int, user_id: int) -> None:
     await cache.atouch(_presence_key(conversation_id, user_id), ttl)
 
 
+@_fail_open(None)
 def renew_sync(conversation_id: int, user_id: int) -> None:
     """renew, from synchronous code."""
     ttl = presence_ttl()
@@ -118,12 +162,14 @@ def _rate_key(user_id: int) -> str:
     return f"chat:rate:{user_id}:{int(time.time())}"
 
 
+@_fail_open(True)
 async def message_allowed(user_id: int) -> bool:
     """Whether the user may send one more message this second (a fixed one-second window,
     shared by all their sockets)."""
     return await _increment(_rate_key(user_id), 2) <= messages_per_second()
 
 
+@_fail_open(True)
 def message_allowed_sync(user_id: int) -> bool:
     """message_allowed, from synchronous code."""
     key = _rate_key(user_id)
@@ -136,6 +182,7 @@ def message_allowed_sync(user_id: int) -> bool:
     return count <= messages_per_second()
 
 
+@_fail_open(False)
 async def typing_allowed(user_id: int, conversation_id: int) -> bool:
     """At most one typing notice per user and conversation per second."""
     return await cache.aadd(f"chat:typing:{conversation_id}:{user_id}", 1, 1)

@@ -228,13 +228,6 @@ def one_server(redis_server):
         yield started[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="TEMPORARY, chat bug: an open chat socket closes with 1011 when Redis dies (the "
-    "channel layer's receive raises inside the consumer; chat.limits' cache calls raise), so a "
-    "message cannot be sent while Redis is down although chat.events.send tolerates the layer",
-)
 async def test_a_message_sent_while_redis_is_down_is_stored_and_acknowledged(
     one_server, redis_server
 ):
