@@ -151,7 +151,7 @@ def test_hidden_and_deleted_messages_never_appear():
     assert "正常的消息" in digest.body
     assert "撤回的消息" not in digest.body + _html(digest)
     assert "被隐藏的消息" not in digest.body + _html(digest)
-    assert "1 unread message" in digest.body
+    assert "1 条未读消息" in digest.body  # Bob reads Chinese: only the shown message counts
 
 
 def test_an_attachment_without_text_shows_its_file_name():

@@ -155,7 +155,8 @@ def test_an_empty_form_is_shown_again_with_the_reason(client, pair):
     url = reverse("chat:conversation", args=[pair.conversation.pk])
     response = signed_in(client, pair.alice).post(url, {"text": "   "})
     assert response.status_code == 400
-    assert "Write a message or attach a file." in response.content.decode()
+    assert response.context["form"].has_error("__all__", "empty")
+    assert "请输入消息或添加附件" in response.content.decode()
     assert not Message.objects.exists()
 
 
