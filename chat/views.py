@@ -6,7 +6,6 @@ Every view answers 404 for a conversation the user does not take part in (whethe
 not theirs to know). JSON answers carry {"code", "message"} with a 4xx when refused.
 """
 
-from asgiref.sync import async_to_sync
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -71,13 +70,7 @@ def conversation_detail(request, pk: int):
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                message_send(
-                    user=request.user,
-                    conversation=conversation,
-                    text=form.cleaned_data["text"],
-                    client_id=form.cleaned_data["client_id"],
-                    attachment=form.cleaned_data["attachment"],
-                )
+                _send(request, conversation, form)
             except ChatError as error:
                 form.add_error(None, error.message)
             else:
@@ -183,24 +176,28 @@ def _optional_id(value: str | None) -> int | None:
     return number
 
 
+def _send(request, conversation: Conversation, form: MessageForm):
+    """Store the message of a valid form (chat.services.message_send; raises ChatError)."""
+    return message_send(
+        user=request.user,
+        conversation=conversation,
+        text=form.cleaned_data["text"],
+        client_id=form.cleaned_data["client_id"],
+        attachment=form.cleaned_data["attachment"],
+    )
+
+
 def _message_post(request, conversation: Conversation) -> JsonResponse:
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         first_error = next(iter(form.errors.values()))[0]
         return _refusal("invalid", first_error)
-    client_id = form.cleaned_data["client_id"]
-    if not async_to_sync(limits.message_allowed)(request.user.pk):
+    if not limits.message_allowed_sync(request.user.pk):
         return _refusal(
             "rate_limited", _("You are sending messages too fast. Wait a moment."), status=429
         )
     try:
-        message, created = message_send(
-            user=request.user,
-            conversation=conversation,
-            text=form.cleaned_data["text"],
-            client_id=client_id,
-            attachment=form.cleaned_data["attachment"],
-        )
+        message, created = _send(request, conversation, form)
     except ChatError as error:
         status = 403 if error.code == "not_member" else 400
         return _refusal(error.code, error.message, status=status)

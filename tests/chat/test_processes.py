@@ -20,18 +20,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def redis_server():
-    with servers.redis_server() as redis:
-        yield redis
-
-
-@pytest.fixture
-def two_servers(redis_server):
-    with servers.asgi_servers(redis_server.url, count=2) as started:
-        yield started
-
-
 async def test_a_message_sent_through_one_process_reaches_a_client_on_the_other(two_servers):
     pair = await database_sync_to_async(pair_conversation)()
     first, second = two_servers

@@ -37,18 +37,6 @@ RECONNECT_TIMEOUT = 20
 ACK_TIMEOUT = 5
 
 
-@pytest.fixture
-def redis_server():
-    with servers.redis_server() as redis:
-        yield redis
-
-
-@pytest.fixture
-def two_servers(redis_server):
-    with servers.asgi_servers(redis_server.url, count=2) as started:
-        yield started
-
-
 class Participant:
     """One person's client, as the page's script behaves: it remembers the ids it has seen,
     resumes from the last one after a reconnect, and keeps each message until it is
