@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from chat.events import user_payload
-from chat.limits import _presence_key
+from chat.limits import presence_key
 from chat.models import Conversation, DigestMarker, Message, Participant, ReadMarker
 from chat.selectors import conversation_member_list, conversation_titles_set
 
@@ -111,7 +111,7 @@ def _pending_rows(*, now: datetime) -> list[tuple[int, int, int, int | None, dat
 def _online(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     """Which (user_id, conversation_id) pairs have a socket open in the conversation now."""
     keys = {
-        _presence_key(conversation_id, user_id): (user_id, conversation_id)
+        presence_key(conversation_id, user_id): (user_id, conversation_id)
         for user_id, conversation_id in pairs
     }
     found = cache.get_many(list(keys))

@@ -112,26 +112,26 @@ async def connection_close(user_id: int) -> None:
     await _decrement(_connections_key(user_id))
 
 
-def _presence_key(conversation_id: int, user_id: int) -> str:
+def presence_key(conversation_id: int, user_id: int) -> str:
     return f"chat:presence:{conversation_id}:{user_id}"
 
 
 @_fail_open(False)
 async def presence_join(conversation_id: int, user_id: int) -> bool:
     """Count one more socket of the user in the conversation; True when it is their first."""
-    return await _increment(_presence_key(conversation_id, user_id), presence_ttl()) == 1
+    return await _increment(presence_key(conversation_id, user_id), presence_ttl()) == 1
 
 
 @_fail_open(False)
 async def presence_leave(conversation_id: int, user_id: int) -> bool:
     """Count one socket fewer; True when it was their last."""
-    return await _decrement(_presence_key(conversation_id, user_id)) <= 0
+    return await _decrement(presence_key(conversation_id, user_id)) <= 0
 
 
 @_fail_open(set())
 async def presence_online(conversation_id: int, user_ids: list[int]) -> set[int]:
     """Which of `user_ids` have a socket open in the conversation."""
-    keys = {_presence_key(conversation_id, user_id): user_id for user_id in user_ids}
+    keys = {presence_key(conversation_id, user_id): user_id for user_id in user_ids}
     found = await cache.aget_many(list(keys))
     return {keys[key] for key, count in found.items() if count and count > 0}
 
@@ -147,7 +147,7 @@ async def renew(conversation_id: int, user_id: int) -> None:
     """Push back the expiry of a live socket's counts."""
     ttl = presence_ttl()
     await cache.atouch(_connections_key(user_id), ttl)
-    await cache.atouch(_presence_key(conversation_id, user_id), ttl)
+    await cache.atouch(presence_key(conversation_id, user_id), ttl)
 
 
 @_fail_open(None)
@@ -155,7 +155,7 @@ def renew_sync(conversation_id: int, user_id: int) -> None:
     """renew, from synchronous code."""
     ttl = presence_ttl()
     cache.touch(_connections_key(user_id), ttl)
-    cache.touch(_presence_key(conversation_id, user_id), ttl)
+    cache.touch(presence_key(conversation_id, user_id), ttl)
 
 
 def _rate_key(user_id: int) -> str:

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import user_is_bureau_staff
-from chat import events
 from chat.models import (
     Conversation,
     ConversationKind,
@@ -36,7 +35,7 @@ from chat.models import (
     ReportResolution,
 )
 from chat.selectors import is_member
-from chat.services import ChatError
+from chat.services import ChatError, message_update_broadcast
 
 NOTE_MAX_LENGTH = MessageReport._meta.get_field("note").max_length
 HIDDEN_REASON_MAX_LENGTH = Message._meta.get_field("hidden_reason").max_length
@@ -87,14 +86,6 @@ def message_report(*, user: User, message: Message, reason: str, note: str = "")
     return report
 
 
-def _broadcast_update(message: Message) -> None:
-    """The hidden message, as participants receive it (text and attachment left out)."""
-    events.send(
-        events.conversation_group(message.conversation_id),
-        {"type": "chat.update", "message": events.message_payload(message)},
-    )
-
-
 def _resolve_open_reports(*, message: Message, staff: User, resolution: str) -> int:
     return MessageReport.objects.filter(message=message, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=staff, resolution=resolution
@@ -132,7 +123,7 @@ def message_hide(*, staff: User, message: Message, reason: str) -> Message:
         locked.hidden_reason = reason
         locked.hidden_by = staff
         locked.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        transaction.on_commit(partial(_broadcast_update, locked))
+        transaction.on_commit(partial(message_update_broadcast, locked))
     _resolve_open_reports(message=locked, staff=staff, resolution=ReportResolution.HIDDEN)
     return locked
 

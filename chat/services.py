@@ -388,7 +388,9 @@ def _own_message_locked(user: User, message: Message) -> Message:
     return locked
 
 
-def _broadcast_update(message: Message) -> None:
+def message_update_broadcast(message: Message) -> None:
+    """Tell the conversation's sockets that a message changed (edited, deleted or hidden);
+    called after commit."""
     events.send(
         events.conversation_group(message.conversation_id),
         {"type": "chat.update", "message": events.message_payload(message)},
@@ -402,7 +404,7 @@ def message_edit(*, user: User, message: Message, text: str) -> Message:
     message.text = _text_clean(text)
     message.edited_at = timezone.now()
     message.save(update_fields=["text", "edited_at"])
-    transaction.on_commit(partial(_broadcast_update, message))
+    transaction.on_commit(partial(message_update_broadcast, message))
     return message
 
 
@@ -412,7 +414,7 @@ def message_delete(*, user: User, message: Message) -> Message:
     message = _own_message_locked(user, message)
     message.deleted_at = timezone.now()
     message.save(update_fields=["deleted_at"])
-    transaction.on_commit(partial(_broadcast_update, message))
+    transaction.on_commit(partial(message_update_broadcast, message))
     return message
 
 

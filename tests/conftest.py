@@ -2,12 +2,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from accounts.models import MembershipRole, OrganizationKind
+from accounts.services import BUREAU_STAFF_GROUP
 from taxonomy.services import taxonomy_load
 from tests.factories import MembershipFactory, OrganizationFactory
 from tests.factories.two_factor import activate_totp, sign_in_with_totp
@@ -128,6 +131,24 @@ def bureau_staff(db):
 def bureau_client(client, bureau_staff):
     """A client signed in as bureau staff through the password + authenticator code flow."""
     sign_in_with_totp(client, bureau_staff, bureau_staff.totp_secret)
+    return client
+
+
+@pytest.fixture
+def staff(bureau_staff):
+    """Bureau staff as accounts.services makes them (in the group that opens the admin),
+    reading the admin in English so that the messages the tests check read as written."""
+    bureau_staff.groups.add(Group.objects.get(name=BUREAU_STAFF_GROUP))
+    profile = UserProfile.get_for_user(bureau_staff)
+    profile.preferred_language = "en"
+    profile.save()
+    return bureau_staff
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """The Wagtail admin, signed in as `staff`."""
+    sign_in_with_totp(client, staff, staff.totp_secret)
     return client
 
 

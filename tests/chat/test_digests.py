@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.services import membership_remove
 from chat import digests
 from chat.digests import digest_pending_list, digests_send, user_digest_send
-from chat.limits import _presence_key
+from chat.limits import presence_key
 from chat.models import DigestMarker
 from chat.services import message_delete, read_mark
 from tests.factories import MembershipFactory
@@ -95,12 +95,12 @@ def test_one_email_covers_several_conversations():
 def test_a_participant_online_in_the_conversation_gets_nothing_until_they_leave():
     pair = pair_conversation()
     MessageFactory(conversation=pair.conversation, author=pair.alice)
-    cache.set(_presence_key(pair.conversation.pk, pair.bob.pk), 1)
+    cache.set(presence_key(pair.conversation.pk, pair.bob.pk), 1)
 
     assert digests_send() == 0
     assert mail.outbox == []
 
-    cache.delete(_presence_key(pair.conversation.pk, pair.bob.pk))
+    cache.delete(presence_key(pair.conversation.pk, pair.bob.pk))
     assert digests_send() == 1
     assert len(_to(pair.bob)) == 1
 

@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from accounts.models import MembershipRole, Organization, OrganizationKind, User
 from accounts.services import BUREAU_STAFF_GROUP
@@ -73,23 +72,6 @@ def said(lobby: Lobby, text: str = "加微信看低价货源") -> Message:
 @pytest.fixture
 def lobby(db) -> Lobby:
     return event_lobby()
-
-
-@pytest.fixture
-def staff(bureau_staff):
-    """Bureau staff as accounts.services makes them (in the group that opens the admin),
-    reading the admin in English so that the messages below read as written."""
-    bureau_staff.groups.add(Group.objects.get(name=BUREAU_STAFF_GROUP))
-    profile = UserProfile.get_for_user(bureau_staff)
-    profile.preferred_language = "en"
-    profile.save()
-    return bureau_staff
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    sign_in_with_totp(client, staff, staff.totp_secret)
-    return client
 
 
 def refused(code: str, call, **kwargs):

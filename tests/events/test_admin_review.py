@@ -38,23 +38,6 @@ EXPORTER = OrganizationKind.EXPORTER
 PLATFORM = OrganizationKind.PLATFORM
 
 
-@pytest.fixture
-def staff(bureau_staff):
-    """Bureau staff as accounts.services makes them (in the group that opens the admin),
-    reading the admin in English so that the messages below read as written."""
-    bureau_staff.groups.add(Group.objects.get(name=BUREAU_STAFF_GROUP))
-    profile = UserProfile.get_for_user(bureau_staff)
-    profile.preferred_language = "en"
-    profile.save()
-    return bureau_staff
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    sign_in_with_totp(client, staff, staff.totp_secret)
-    return client
-
-
 def register(event, kind=EXPORTER, **organization_fields) -> Registration:
     user, organization = registrant(kind, **organization_fields)
     return registration_create(
