@@ -448,6 +448,7 @@
       case "ack": handleAck(frame); break;
       case "error": handleError(frame.client_id, frame); break;
       case "read":
+        if (frame.user_id === config.me) break; // our own reading, from this or another tab
         reads[frame.user_id] = Math.max(reads[frame.user_id] || 0, frame.id);
         refreshReadStates();
         break;
